@@ -1,0 +1,71 @@
+"""The suggestion engine: parse, match, check criteria, suggest a decision and draft a rationale.
+
+Pure Python (no Django); the knowledge base is passed in, loaded once per process by the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .criteria import MET, NOT_MET, OVER, UP, run_checks
+from .knowledge import KnowledgeBase
+from .match import rank_sections
+from .parse import parse_item
+from .rationale import draft_rationale
+from .schema import CaseFacts, CriterionCheck, ItemRequest, Suggestion
+
+log = logging.getLogger(__name__)
+
+# Most IMR decisions uphold the UR denial (CWCI: ~89% in 2015); certification needs criteria that are met.
+UPHOLD_BIAS = 1.75
+NO_MATCH = "No guideline matched this item. Search the knowledge base to find the section to cite."
+
+
+def decide(checks: list[CriterionCheck]) -> tuple[str, float, list[str]]:
+    """(decision, confidence 0.5-0.95, the checks that drove it) from the weighted checks."""
+    score = -UPHOLD_BIAS
+    for c in checks:
+        if c.favours == OVER:
+            score += c.weight
+        elif c.favours == UP:
+            score -= c.weight
+    decision = OVER if score > 0 else UP
+    drivers = [c for c in checks if c.favours == decision and c.weight > 0]
+    drivers.sort(key=lambda c: -c.weight)
+    driver_text = [f"{c.label}: {c.status} ({c.detail})" for c in drivers[:4]]
+    if not driver_text and decision == UP:
+        driver_text = ["No criterion for certification was documented as met (MTUS: the burden is on the request)"]
+    confidence = round(min(0.95, 0.5 + abs(score) / 8), 2)
+    return decision, confidence, driver_text
+
+
+def suggest(kb: KnowledgeBase, description: str | None, facts: CaseFacts | None = None,
+            quantity: int | None = None) -> Suggestion:
+    """Suggestions for one disputed item; never raises on bad input (it says what it could not do)."""
+    facts = facts or CaseFacts()
+    try:
+        request = parse_item(description, quantity)
+    except Exception:  # noqa: BLE001 - degrade, never break the reviewer's page
+        log.exception("item parsing failed")
+        request = ItemRequest(description=description or "")
+    try:
+        sections = rank_sections(kb, request, facts)
+    except Exception:  # noqa: BLE001
+        log.exception("section matching failed")
+        sections = []
+    try:
+        checks = run_checks(request, [m.section for m in sections], facts)
+    except Exception:  # noqa: BLE001
+        log.exception("criteria checks failed")
+        checks = []
+    decision, confidence, drivers = decide(checks)
+    message = "" if sections else NO_MATCH
+    if not (description or "").strip():
+        message = "The item has no description. " + NO_MATCH
+    if not sections:
+        confidence = 0.5
+    rationale = draft_rationale(request, sections, checks, decision)
+    return Suggestion(request, sections, checks, decision, confidence, drivers, rationale, message)
+
+
+__all__ = ["suggest", "decide", "MET", "NOT_MET"]

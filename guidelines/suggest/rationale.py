@@ -1,0 +1,49 @@
+"""Draft decision rationale in the letters' style, for the reviewer to edit."""
+
+from __future__ import annotations
+
+from .citation import guideline_name
+from .schema import CriterionCheck, ItemRequest, SectionMatch
+
+OVER = "Overturned"
+
+
+def _page_ref(m: SectionMatch) -> str:
+    sec = m.section
+    name = guideline_name(sec.guideline)
+    if sec.guideline.is_mtus:
+        where = f"page {sec.page} of the {name} Guidelines" if sec.page else f"the {name} Guidelines"
+        if sec.section:
+            where += f" ({sec.section})"
+        return where
+    return f"the {name}" + (f", {sec.chapter}" if sec.chapter else "") + (f", {sec.section}" if sec.section else "")
+
+
+def draft_rationale(request: ItemRequest, sections: list[SectionMatch], checks: list[CriterionCheck],
+                    decision: str) -> str:
+    """A paragraph citing guideline, section and page, ending with the conclusion that matches the decision."""
+    item = (request.core or request.description or "the requested item").strip().rstrip(".")
+    if decision == OVER:
+        opening = f"Yes, the request for {item} was medically necessary, medically appropriate, and indicated here."
+        closing = "Therefore, the request was medically necessary."
+    else:
+        opening = f"No, the request for {item} was not medically necessary, medically appropriate, or indicated here."
+        closing = "Therefore, the request was not medically necessary."
+    parts = [opening]
+    if sections:
+        top = sections[0]
+        crit = top.section.criteria_text[0] if top.section.criteria_text else ""
+        if crit:
+            parts.append(f"As noted on {_page_ref(top)}, {crit[0].lower() + crit[1:]}.".replace("..", "."))
+        else:
+            parts.append(f"The request was reviewed against {_page_ref(top)}.")
+    else:
+        parts.append("No MTUS or other guideline section matched this request; the reviewer should cite the evidence relied on.")
+    for c in checks:
+        if c.favours == decision and c.weight > 0 and c.status in ("met", "not met"):
+            quote = f" (\u201c{c.evidence[0].quote[:160]}\u201d, {c.evidence[0].record_title})" if c.evidence else ""
+            parts.append(f"Here, {c.detail}{quote}.")
+    if len(parts) == 2 and decision != OVER:
+        parts.append("Here, the records do not document that the guideline's criteria for this request were met.")
+    parts.append(closing)
+    return " ".join(parts)
