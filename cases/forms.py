@@ -1,0 +1,221 @@
+"""Intake through the browser: a JSON upload, or a form for one case with its items and records.
+
+Both end in ``cases.intake``: the form builds the same payload a JSON file holds, so the browser gets the
+same validation and the same messages as the command line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.forms import formset_factory
+
+from cases.intake import IntakeError, check_pdf
+from cases.models import AppealedBy, RecordKind, ReviewType, Sex
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class ImportForm(forms.Form):
+    intake_file = forms.FileField(
+        label="Intake file (JSON)",
+        help_text='One case, or {"cases": [...]}, in the intake format.',
+        widget=forms.ClearableFileInput(attrs={"accept": "application/json,.json"}),
+    )
+    record_files = MultipleFileField(
+        label="Record PDFs named in the file", required=False, help_text="Matched to records by file name."
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _lines(value: str) -> list[str]:
+    return [v.strip() for v in re.split(r"[\n;]+", value or "") if v.strip()]
+
+
+class CaseForm(forms.Form):
+    case_number = forms.CharField(max_length=16, help_text="e.g. CM15-0165834")
+    review_type = forms.ChoiceField(choices=ReviewType.choices)
+    received_date = forms.DateField(widget=DATE, label="Application received")
+    records_received_date = forms.DateField(widget=DATE, required=False, label="Records-complete date")
+    applicant_age = forms.IntegerField(label="Applicant age")
+    applicant_sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN, label="Applicant sex")
+    applicant_represented = forms.BooleanField(required=False, label="Represented by an attorney")
+    injury_date = forms.DateField(widget=DATE, label="Date of injury")
+    injury_description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Injury")
+    body_regions = forms.CharField(required=False, help_text="One per line or separated by semicolons.")
+    diagnoses = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line."
+    )
+    employer = forms.CharField(max_length=200, required=False)
+    claims_administrator = forms.CharField(max_length=200)
+    ur_decision_date = forms.DateField(widget=DATE, label="UR decision date")
+    ur_date_of_service = forms.DateField(widget=DATE, required=False, label="UR date of service")
+    appealed_by = forms.ChoiceField(choices=[("", "—"), *AppealedBy.choices], required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Case",
+                Row(
+                    Column("case_number"),
+                    Column("review_type"),
+                    Column("received_date"),
+                    Column("records_received_date"),
+                ),
+            ),
+            Fieldset(
+                "Applicant (de-identified)",
+                Row(Column("applicant_age"), Column("applicant_sex"), Column("applicant_represented")),
+            ),
+            Fieldset(
+                "Injury",
+                Row(Column("injury_date"), Column("body_regions")),
+                "injury_description",
+                "diagnoses",
+            ),
+            Fieldset("Parties", Row(Column("employer"), Column("claims_administrator"))),
+            Fieldset(
+                "Utilization review",
+                Row(Column("ur_decision_date"), Column("ur_date_of_service"), Column("appealed_by")),
+            ),
+        )
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        out = {
+            "case_number": d["case_number"].strip().upper(),
+            "review_type": d["review_type"],
+            "received_date": d["received_date"].isoformat(),
+            "applicant": {
+                "age": d["applicant_age"],
+                "sex": d["applicant_sex"],
+                "represented": d["applicant_represented"],
+            },
+            "injury": {
+                "date": d["injury_date"].isoformat(),
+                "description": d["injury_description"],
+                "body_regions": _lines(d["body_regions"]),
+                "diagnoses": _lines(d["diagnoses"]),
+            },
+            "claims_administrator": d["claims_administrator"],
+            "utilization_review": {"decision_date": d["ur_decision_date"].isoformat()},
+        }
+        if d.get("records_received_date"):
+            out["records_received_date"] = d["records_received_date"].isoformat()
+        if d.get("employer"):
+            out["employer"] = d["employer"]
+        if d.get("ur_date_of_service"):
+            out["utilization_review"]["date_of_service"] = d["ur_date_of_service"].isoformat()
+        if d.get("appealed_by"):
+            out["utilization_review"]["appealed_by"] = d["appealed_by"]
+        return out
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False, label="Treating provider")
+    specialty = forms.CharField(max_length=200, required=False)
+    requesting = forms.BooleanField(required=False, label="Requested the treatment")
+
+
+class DisputedItemForm(forms.Form):
+    description = forms.CharField(max_length=500, required=False, label="Disputed item")
+    quantity = forms.IntegerField(required=False)
+    claims_administrator_guidelines = forms.CharField(
+        required=False,
+        label="Claims administrator's guideline(s)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line, as cited in the UR decision.",
+    )
+
+
+class RecordForm(forms.Form):
+    title = forms.CharField(max_length=300, required=False, label="Record title")
+    date = forms.DateField(widget=DATE, required=False)
+    author = forms.CharField(max_length=200, required=False)
+    kind = forms.ChoiceField(choices=RecordKind.choices, initial=RecordKind.PROGRESS_NOTE)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    file = forms.FileField(
+        required=False, label="PDF", widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"})
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            content = upload.read()
+            problem = check_pdf(content)
+            if problem:
+                raise forms.ValidationError(problem)
+            self.pdf_bytes = content
+        return upload
+
+
+ProviderFormSet = formset_factory(ProviderForm, extra=2)
+DisputedItemFormSet = formset_factory(DisputedItemForm, extra=3)
+RecordFormSet = formset_factory(RecordForm, extra=3)
+
+# Where an intake error path lands on the case form.
+CASE_FIELD_FOR_PATH = {
+    "case_number": "case_number",
+    "review_type": "review_type",
+    "received_date": "received_date",
+    "records_received_date": "records_received_date",
+    "applicant.age": "applicant_age",
+    "applicant.sex": "applicant_sex",
+    "injury.date": "injury_date",
+    "injury.description": "injury_description",
+    "employer": "employer",
+    "claims_administrator": "claims_administrator",
+    "utilization_review.decision_date": "ur_decision_date",
+    "utilization_review.date_of_service": "ur_date_of_service",
+    "treating_providers": None,
+}
+FORMSET_FOR_PATH = {"disputed_items": "items", "records": "records", "treating_providers": "providers"}
+
+
+def place_intake_errors(
+    errors: list[IntakeError], case_form: CaseForm, formsets: dict, row_maps: dict
+) -> None:
+    """Attach each intake error to the form field it names, so the user sees it where it belongs.
+
+    ``row_maps`` maps a formset name to the payload index -> form index of the non-empty rows.
+    """
+    for error in errors:
+        m = re.match(r"^(disputed_items|records|treating_providers)\[(\d+)\](?:\.(\w+))?", error.path)
+        if m:
+            name = FORMSET_FOR_PATH[m.group(1)]
+            form_index = row_maps[name].get(int(m.group(2)))
+            field = m.group(3)
+            formset = formsets[name]
+            if form_index is not None:
+                form = formset.forms[form_index]
+                form.add_error(field if field in form.fields else None, error.message)
+                continue
+        field = CASE_FIELD_FOR_PATH.get(error.path)
+        case_form.add_error(field, error.message if field else str(error))

@@ -1,0 +1,351 @@
+"""Case intake: validate cases against the intake contract and import each one atomically.
+
+The same functions serve the command line (``manage.py import_cases``), the JSON upload page and the
+case form, so every path gives the same messages: the case number, the exact field path and the reason,
+e.g. ``cases[3].disputed_items[0].quantity: -2 is less than the minimum of 1``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from jsonschema import Draft202012Validator, FormatChecker
+
+from cases.models import Case, DisputedItem, MedicalRecord, TreatingProvider
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "case-intake.schema.json"
+EXAMPLE_CASE_PATH = Path(__file__).resolve().parent / "examples" / "seed-case.json"
+PDF_MAGIC = b"%PDF-"
+
+
+@lru_cache(maxsize=1)
+def case_validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text())
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+@dataclass
+class IntakeError:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+@dataclass
+class CaseOutcome:
+    index: int
+    case_number: str
+    errors: list[IntakeError] = field(default_factory=list)
+    case: Case | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[CaseOutcome] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> list[CaseOutcome]:
+        return [o for o in self.outcomes if o.ok]
+
+    @property
+    def rejected(self) -> list[CaseOutcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not self.rejected
+
+    def lines(self) -> list[str]:
+        out = list(self.file_errors)
+        for o in self.outcomes:
+            if o.ok:
+                out.append(f"imported {o.case_number}")
+            else:
+                out.extend(f"rejected {o.case_number}: {e}" for e in o.errors)
+        return out
+
+
+# A resolver returns a record file's bytes for the ``file`` value in the JSON, or raises
+# FileNotFoundError. The command line reads paths relative to the JSON file; the upload page looks the
+# name up among the PDFs uploaded with it.
+FileResolver = Callable[[str], bytes]
+
+
+def directory_resolver(base: Path) -> FileResolver:
+    base = base.resolve()
+
+    def resolve(name: str) -> bytes:
+        path = (base / name).resolve()
+        if base not in path.parents:
+            raise FileNotFoundError("the path leaves the folder of the intake file")
+        if not path.is_file():
+            raise FileNotFoundError(f"no file {name} next to the intake file")
+        if path.stat().st_size > settings.MAX_RECORD_UPLOAD_BYTES:
+            raise ValueError(_too_large(path.stat().st_size))
+        return path.read_bytes()
+
+    return resolve
+
+
+def mapping_resolver(files: dict[str, bytes]) -> FileResolver:
+    def resolve(name: str) -> bytes:
+        key = Path(name).name
+        if key not in files:
+            raise FileNotFoundError(f"{key} was not uploaded with the intake file")
+        return files[key]
+
+    return resolve
+
+
+def _too_large(size: int) -> str:
+    limit_mb = settings.MAX_RECORD_UPLOAD_BYTES / (1024 * 1024)
+    return f"the file is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:.0f} MB"
+
+
+def check_pdf(content: bytes) -> str | None:
+    """Why these bytes are not an acceptable record PDF, or None. Checks the bytes, not the name."""
+    if len(content) > settings.MAX_RECORD_UPLOAD_BYTES:
+        return _too_large(len(content))
+    if content.lstrip(b"\r\n\t ")[:5] != PDF_MAGIC:
+        return "not a PDF (the file does not start with %PDF-)"
+    if b"%%EOF" not in content[-2048:]:
+        return "not a complete PDF (no %%EOF marker at the end)"
+    return None
+
+
+def split_cases(data: Any) -> tuple[list[Any], str]:
+    """The cases in a parsed intake file and the path prefix their errors carry."""
+    if isinstance(data, dict) and set(data) == {"cases"}:
+        if not isinstance(data["cases"], list):
+            raise ValueError('"cases" must be a list of case objects')
+        return data["cases"], "cases"
+    return [data], ""
+
+
+def _fmt_path(prefix: str, index: int, parts: Iterable[Any]) -> str:
+    out = f"{prefix}[{index}]" if prefix else ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def schema_errors(payload: Any, prefix: str = "", index: int = 0) -> list[IntakeError]:
+    errors = sorted(case_validator().iter_errors(payload), key=lambda e: list(map(str, e.absolute_path)))
+    return [IntakeError(_fmt_path(prefix, index, e.absolute_path), e.message) for e in errors]
+
+
+def consistency_errors(payload: dict, prefix: str = "", index: int = 0) -> list[IntakeError]:
+    """Dates that contradict each other. Runs only on schema-valid payloads."""
+
+    def at(*parts: Any) -> str:
+        return _fmt_path(prefix, index, parts)
+
+    errors = []
+    injury = _date(payload["injury"]["date"])
+    ur = payload["utilization_review"]
+    ur_date = _date(ur["decision_date"])
+    received = _date(payload["received_date"])
+    records = _date(payload.get("records_received_date"))
+    service = _date(ur.get("date_of_service"))
+    today = datetime.date.today() + datetime.timedelta(days=1)  # a day of slack across time zones
+    if injury > ur_date:
+        errors.append(IntakeError(at("injury", "date"), f"{injury} is after the UR decision date {ur_date}"))
+    if received < ur_date:
+        errors.append(
+            IntakeError(at("received_date"), f"{received} is before the UR decision date {ur_date}")
+        )
+    if service and service > ur_date:
+        errors.append(
+            IntakeError(
+                at("utilization_review", "date_of_service"),
+                f"{service} is after the UR decision date {ur_date}",
+            )
+        )
+    if service and service < injury:
+        errors.append(
+            IntakeError(
+                at("utilization_review", "date_of_service"), f"{service} is before the injury date {injury}"
+            )
+        )
+    if records and records < received:
+        errors.append(
+            IntakeError(at("records_received_date"), f"{records} is before the received date {received}")
+        )
+    for name, value in (("received_date", received), ("records_received_date", records)):
+        if value and value > today:
+            errors.append(IntakeError(at(name), f"{value} is in the future"))
+    requesting = [p for p in payload.get("treating_providers", []) if p.get("requesting")]
+    if len(requesting) > 1:
+        errors.append(IntakeError(at("treating_providers"), "more than one provider is marked as requesting"))
+    return errors
+
+
+def validate_case(
+    payload: Any, resolve_file: FileResolver | None, prefix: str = "", index: int = 0
+) -> tuple[list[IntakeError], dict[int, bytes]]:
+    """All errors of one case payload, and the bytes of its record files keyed by record index."""
+    errors = schema_errors(payload, prefix, index)
+    if errors:
+        return errors, {}
+    errors = consistency_errors(payload, prefix, index)
+    if Case.objects.filter(case_number=payload["case_number"]).exists():
+        errors.append(
+            IntakeError(
+                _fmt_path(prefix, index, ["case_number"]),
+                f"{payload['case_number']} already exists; it was not imported again",
+            )
+        )
+    files: dict[int, bytes] = {}
+    for k, record in enumerate(payload.get("records", [])):
+        if not record.get("file"):
+            if not record.get("text"):
+                errors.append(
+                    IntakeError(_fmt_path(prefix, index, ["records", k]), "a record needs text or a file")
+                )
+            continue
+        path = _fmt_path(prefix, index, ["records", k, "file"])
+        if resolve_file is None:
+            errors.append(IntakeError(path, "record files cannot be given here"))
+            continue
+        try:
+            content = resolve_file(record["file"])
+        except (FileNotFoundError, ValueError) as exc:
+            errors.append(IntakeError(path, str(exc)))
+            continue
+        problem = check_pdf(content)
+        if problem:
+            errors.append(IntakeError(path, problem))
+        else:
+            files[k] = content
+    return errors, files
+
+
+def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
+    """Create the case and everything on it from a validated payload, in one transaction."""
+    applicant = payload["applicant"]
+    injury = payload["injury"]
+    ur = payload["utilization_review"]
+    with transaction.atomic():
+        case = Case.objects.create(
+            case_number=payload["case_number"],
+            review_type=payload["review_type"],
+            received_date=_date(payload["received_date"]),
+            records_complete_date=_date(payload.get("records_received_date")),
+            applicant_age=applicant["age"],
+            applicant_sex=applicant.get("sex", "unknown"),
+            applicant_represented=applicant["represented"],
+            injury_date=_date(injury["date"]),
+            injury_description=injury["description"],
+            body_regions=injury.get("body_regions", []),
+            diagnoses=injury.get("diagnoses", []),
+            employer=payload.get("employer", ""),
+            claims_administrator=payload["claims_administrator"],
+            ur_decision_date=_date(ur["decision_date"]),
+            ur_date_of_service=_date(ur.get("date_of_service")),
+            appealed_by=ur.get("appealed_by", ""),
+            created_by=by,
+        )
+        TreatingProvider.objects.bulk_create(
+            TreatingProvider(
+                case=case,
+                name=p["name"],
+                specialty=p.get("specialty", ""),
+                requesting=p.get("requesting", False),
+            )
+            for p in payload.get("treating_providers", [])
+        )
+        DisputedItem.objects.bulk_create(
+            DisputedItem(
+                case=case,
+                position=k,
+                description=item["description"],
+                quantity=item.get("quantity"),
+                claims_administrator_guidelines=item.get("claims_administrator_guidelines", []),
+            )
+            for k, item in enumerate(payload["disputed_items"])
+        )
+        for k, rec in enumerate(payload.get("records", [])):
+            record = MedicalRecord(
+                case=case,
+                position=k,
+                title=rec["title"],
+                date=_date(rec.get("date")),
+                author=rec.get("author", ""),
+                kind=rec.get("kind", "other"),
+                text=rec.get("text", ""),
+            )
+            if k in files:
+                record.attach_pdf(files[k])
+            record.save()
+    return case
+
+
+def import_payload(data: Any, resolve_file: FileResolver | None, by=None) -> ImportReport:
+    """Import every case of a parsed intake file; a bad case imports nothing and the rest go in."""
+    report = ImportReport()
+    try:
+        cases, prefix = split_cases(data)
+    except ValueError as exc:
+        report.file_errors.append(str(exc))
+        return report
+    seen: set[str] = set()
+    for index, payload in enumerate(cases):
+        number = payload.get("case_number", "?") if isinstance(payload, dict) else "?"
+        outcome = CaseOutcome(index=index, case_number=str(number))
+        errors, files = validate_case(payload, resolve_file, prefix, index)
+        if number in seen:
+            errors.append(
+                IntakeError(_fmt_path(prefix, index, ["case_number"]), f"{number} appears twice in this file")
+            )
+        seen.add(number)
+        outcome.errors = errors
+        if not errors:
+            outcome.case = create_case(payload, files, by=by)
+        report.outcomes.append(outcome)
+    return report
+
+
+def import_file(path: Path, by=None) -> ImportReport:
+    report = ImportReport()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        report.file_errors.append(f"{path}: no such file")
+        return report
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.file_errors.append(f"{path}: not valid JSON ({exc})")
+        return report
+    return import_payload(data, directory_resolver(Path(path).parent), by=by)
+
+
+def import_bytes(content: bytes, files: dict[str, bytes] | None = None, by=None) -> ImportReport:
+    """The upload page's entry point: a JSON document plus the PDFs uploaded beside it."""
+    report = ImportReport()
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.file_errors.append(f"The file is not valid JSON: {exc}")
+        return report
+    return import_payload(data, mapping_resolver(files or {}), by=by)

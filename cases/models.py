@@ -1,0 +1,357 @@
+"""The dispute as received: the case, its parties, disputed items and medical records.
+
+Case status is an explicit state machine (django-fsm-2); every transition is recorded in
+``CaseTransition`` with who and when (see ``cases.signals``). Dates that statuses come from (due dates,
+overdue) are computed in ``cases.clocks``, never typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+
+CASE_NUMBER_RE = r"^[A-Z]{2}[0-9]{2}-[0-9]{7,8}$"
+
+
+class ReviewType(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    EXPEDITED = "expedited", "Expedited"
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    ELIGIBILITY_REVIEW = "eligibility_review", "Eligibility review"
+    ELIGIBLE = "eligible", "Eligible"
+    INELIGIBLE = "ineligible", "Ineligible"
+    RECORDS_REQUESTED = "records_requested", "Records requested"
+    INSUFFICIENT_RECORDS = "insufficient_records", "Insufficient records"
+    ASSIGNED = "assigned", "Assigned"
+    IN_REVIEW = "in_review", "In review"
+    DETERMINATION_ISSUED = "determination_issued", "Determination issued"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
+
+
+# The IMR organisation's claims-administrator API speaks a coarser vocabulary; map ours onto it.
+EXTERNAL_STATUS = {
+    CaseStatus.RECEIVED: "Received",
+    CaseStatus.ELIGIBILITY_REVIEW: "Eligibility Review",
+    CaseStatus.ELIGIBLE: "Eligibility Review",
+    CaseStatus.INELIGIBLE: "Closed",
+    CaseStatus.RECORDS_REQUESTED: "Records Requested",
+    CaseStatus.INSUFFICIENT_RECORDS: "Insufficient Records",
+    CaseStatus.ASSIGNED: "Clinical Review",
+    CaseStatus.IN_REVIEW: "Clinical Review",
+    CaseStatus.DETERMINATION_ISSUED: "Closed",
+    CaseStatus.WITHDRAWN: "Closed",
+    CaseStatus.CLOSED: "Closed",
+}
+
+OPEN_STATUSES = [
+    CaseStatus.RECEIVED,
+    CaseStatus.ELIGIBILITY_REVIEW,
+    CaseStatus.ELIGIBLE,
+    CaseStatus.RECORDS_REQUESTED,
+    CaseStatus.INSUFFICIENT_RECORDS,
+    CaseStatus.ASSIGNED,
+    CaseStatus.IN_REVIEW,
+]
+
+
+class IneligibleReason(models.TextChoices):
+    # Grounds on which an IMR application is not eligible (8 CCR 9792.10.1; Labor Code 4610.5).
+    NOT_SIGNED = "not_signed", "Application not signed"
+    LATE = "late", "Filed more than 30 days after the UR decision"
+    NO_UR_DECISION = "no_ur_decision", "UR decision not attached"
+    MISSING_INFORMATION = "missing_information", "Denial for missing information"
+    LIABILITY_DISPUTED = "liability_disputed", "Liability disputed"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class AppealedBy(models.TextChoices):
+    APPLICANT = "applicant", "Applicant"
+    ATTORNEY = "attorney", "Attorney"
+    PROVIDER = "provider", "Provider"
+
+
+class Case(FSMModelMixin, models.Model):
+    case_number = models.CharField(
+        max_length=16,
+        unique=True,
+        validators=[RegexValidator(CASE_NUMBER_RE, "Case numbers look like CM15-0165834.")],
+    )
+    review_type = models.CharField(max_length=10, choices=ReviewType.choices, default=ReviewType.STANDARD)
+    formulary_only = models.BooleanField(
+        "Drug formulary dispute only",
+        default=False,
+        help_text="All disputed items are drugs under the MTUS Drug Formulary (shorter deadline).",
+    )
+    received_date = models.DateField(help_text="Date the complete application was received.")
+    records_requested_date = models.DateField(null=True, blank=True)
+    records_requested_electronically = models.BooleanField(default=False)
+    records_complete_date = models.DateField(
+        "Records-complete date",
+        null=True,
+        blank=True,
+        help_text="Date the medical records were complete; the review clock starts here.",
+    )
+    due_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="Determination due date, computed by cases.clocks."
+    )
+
+    applicant_age = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(14), MaxValueValidator(110)]
+    )
+    applicant_sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    applicant_represented = models.BooleanField(default=False)
+
+    injury_date = models.DateField()
+    injury_description = models.TextField(max_length=2000)
+    body_regions = models.JSONField(default=list, blank=True)
+    diagnoses = models.JSONField(default=list, blank=True)
+
+    employer = models.CharField(max_length=200, blank=True)
+    claims_administrator = models.CharField(max_length=200)
+
+    ur_decision_date = models.DateField("UR decision date")
+    ur_date_of_service = models.DateField(
+        "UR date of service",
+        null=True,
+        blank=True,
+        help_text="The request (RFA) date the UR decision referenced.",
+    )
+    appealed_by = models.CharField(max_length=10, choices=AppealedBy.choices, blank=True)
+
+    status = FSMField(default=CaseStatus.RECEIVED, choices=CaseStatus.choices, protected=True, db_index=True)
+    ineligible_reason = models.CharField(max_length=32, choices=IneligibleReason.choices, blank=True)
+    status_note = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["status", "due_date", "updated_at"])
+
+    class Meta:
+        ordering = ["due_date", "case_number"]
+        permissions = [("manage_cases", "Can take in, transition and assign cases")]
+
+    def __str__(self) -> str:
+        return self.case_number
+
+    def save(self, *args, **kwargs) -> None:
+        from cases import clocks
+
+        self.due_date = clocks.determination_due_date(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "due_date" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "due_date"]
+        super().save(*args, **kwargs)
+
+    # -- dates -------------------------------------------------------------------------------------
+    @property
+    def request_date(self) -> datetime.date:
+        """The date of the disputed request: UR date of service, else the UR decision date."""
+        return self.ur_date_of_service or self.ur_decision_date
+
+    @property
+    def clock_start(self) -> datetime.date:
+        return self.records_complete_date or self.received_date
+
+    @property
+    def external_status(self) -> str:
+        return EXTERNAL_STATUS[CaseStatus(self.status)]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def requesting_provider(self) -> TreatingProvider | None:
+        for provider in self.treating_providers.all():
+            if provider.requesting:
+                return provider
+        return None
+
+    # -- transitions (each takes ``by`` = the acting user, recorded by cases.signals) -----------------
+    @transition(field=status, source=CaseStatus.RECEIVED, target=CaseStatus.ELIGIBILITY_REVIEW)
+    def start_eligibility_review(self, by=None, reason: str = "") -> None:
+        pass
+
+    @transition(field=status, source=CaseStatus.ELIGIBILITY_REVIEW, target=CaseStatus.ELIGIBLE)
+    def mark_eligible(self, by=None, reason: str = "") -> None:
+        self.ineligible_reason = ""
+
+    @transition(field=status, source=CaseStatus.ELIGIBILITY_REVIEW, target=CaseStatus.INELIGIBLE)
+    def mark_ineligible(self, by=None, reason: str = "") -> None:
+        if reason not in IneligibleReason.values:
+            raise ValueError(f"Unknown ineligibility reason {reason!r}.")
+        self.ineligible_reason = reason
+
+    @transition(
+        field=status,
+        source=[CaseStatus.ELIGIBLE, CaseStatus.INSUFFICIENT_RECORDS],
+        target=CaseStatus.RECORDS_REQUESTED,
+    )
+    def request_records(
+        self, by=None, reason: str = "", on: datetime.date | None = None, electronically: bool = False
+    ) -> None:
+        from django.utils import timezone
+
+        self.records_requested_date = on or timezone.localdate()
+        self.records_requested_electronically = electronically
+
+    @transition(field=status, source=CaseStatus.RECORDS_REQUESTED, target=CaseStatus.INSUFFICIENT_RECORDS)
+    def mark_insufficient_records(self, by=None, reason: str = "") -> None:
+        pass
+
+    @transition(
+        field=status, source=[CaseStatus.ELIGIBLE, CaseStatus.RECORDS_REQUESTED], target=CaseStatus.ASSIGNED
+    )
+    def assign(self, by=None, reason: str = "") -> None:
+        pass
+
+    @transition(field=status, source=[CaseStatus.ASSIGNED, CaseStatus.IN_REVIEW], target=CaseStatus.ELIGIBLE)
+    def unassign(self, by=None, reason: str = "") -> None:
+        pass
+
+    @transition(field=status, source=CaseStatus.ASSIGNED, target=CaseStatus.IN_REVIEW)
+    def start_review(self, by=None, reason: str = "") -> None:
+        pass
+
+    @transition(field=status, source=CaseStatus.IN_REVIEW, target=CaseStatus.DETERMINATION_ISSUED)
+    def issue_determination(self, by=None, reason: str = "") -> None:
+        pass
+
+    @transition(field=status, source=CaseStatus.DETERMINATION_ISSUED, target=CaseStatus.IN_REVIEW)
+    def reopen_for_amendment(self, by=None, reason: str = "") -> None:
+        if not reason:
+            raise ValueError("An amendment needs a reason.")
+
+    @transition(field=status, source=OPEN_STATUSES, target=CaseStatus.WITHDRAWN)
+    def withdraw(self, by=None, reason: str = "") -> None:
+        """The claims administrator authorised the disputed treatment."""
+
+    @transition(
+        field=status,
+        source=[
+            CaseStatus.INELIGIBLE,
+            CaseStatus.WITHDRAWN,
+            CaseStatus.DETERMINATION_ISSUED,
+            CaseStatus.INSUFFICIENT_RECORDS,
+        ],
+        target=CaseStatus.CLOSED,
+    )
+    def close(self, by=None, reason: str = "") -> None:
+        pass
+
+
+class CaseTransition(models.Model):
+    """Who moved a case from one status to another, when, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    transition = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=32, choices=CaseStatus.choices)
+    to_status = models.CharField(max_length=32, choices=CaseStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} -> {self.to_status}"
+
+
+class TreatingProvider(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="treating_providers")
+    name = models.CharField(max_length=200)
+    specialty = models.CharField(max_length=200, blank=True)
+    requesting = models.BooleanField(
+        default=False, help_text="This provider requested the disputed treatment."
+    )
+
+    class Meta:
+        ordering = ["-requesting", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DisputedItem(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disputed_items")
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(max_length=500)
+    quantity = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    claims_administrator_guidelines = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["case", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "position"], name="unique_item_position")]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def heading(self) -> str:
+        """The item as a letter names it: 'Physical therapy for the lumbar spine, quantity 12'."""
+        if self.quantity and self.quantity > 1:
+            return f"{self.description}, quantity {self.quantity}"
+        return self.description
+
+
+class RecordKind(models.TextChoices):
+    PROGRESS_NOTE = "progress_note", "Progress note"
+    UR_DETERMINATION = "ur_determination", "UR determination"
+    IMAGING_REPORT = "imaging_report", "Imaging report"
+    THERAPY_NOTE = "therapy_note", "Therapy note"
+    CORRESPONDENCE = "correspondence", "Correspondence"
+    APPLICATION = "application", "Application"
+    OTHER = "other", "Other"
+
+
+def record_upload_path(instance: MedicalRecord, filename: str) -> str:
+    # A random name: the case number and the file name (which can carry PHI) stay out of storage keys.
+    return f"records/{uuid.uuid4().hex}.pdf"
+
+
+class MedicalRecord(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    date = models.DateField(null=True, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=RecordKind.choices, default=RecordKind.OTHER)
+    text = models.TextField(blank=True)
+    file = models.FileField(upload_to=record_upload_path, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    file_size = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", models.F("date").asc(nulls_last=True), "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def attach_pdf(self, content: bytes, name: str = "record.pdf") -> None:
+        """Store a PDF's bytes (already checked by cases.intake) with its hash and size."""
+        from django.core.files.base import ContentFile
+
+        self.file_sha256 = hashlib.sha256(content).hexdigest()
+        self.file_size = len(content)
+        self.file.save(name, ContentFile(content), save=False)

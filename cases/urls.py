@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("import/", views.import_upload, name="import"),
+    path("new/", views.case_create, name="create"),
+    path("<str:case_number>/", views.case_detail, name="detail"),
+    path("<str:case_number>/transition/", views.case_transition, name="transition"),
+    path("<str:case_number>/records/<int:record_id>/file/", views.record_file, name="record_file"),
+]

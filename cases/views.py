@@ -1,0 +1,187 @@
+"""Case views: thin wrappers over cases.intake, cases.services and cases.queries."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from cases import intake
+from cases.filters import CaseFilter
+from cases.forms import (
+    CaseForm,
+    DisputedItemFormSet,
+    ImportForm,
+    ProviderFormSet,
+    RecordFormSet,
+    place_intake_errors,
+)
+from cases.models import Case, IneligibleReason
+from cases.queries import cases_for_user
+from cases.rules import is_administrator
+from cases.services import TransitionError, available_admin_transitions, transition_case
+
+CASES_PER_PAGE = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to where its work is."""
+    if is_administrator(request.user):
+        return redirect("cases:list")
+    return redirect("reviews:dashboard")
+
+
+@permission_required("cases.manage_case", raise_exception=True)
+def case_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        cases_for_user(request.user)
+        .annotate(item_count=Count("disputed_items", distinct=True))
+        .order_by("due_date", "case_number")
+    )
+    case_filter = CaseFilter(request.GET or None, queryset=queryset)
+    page = Paginator(case_filter.qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "cases/_case_rows.html" if request.htmx else "cases/case_list.html"
+    return render(
+        request,
+        template,
+        {"filter": case_filter, "page": page, "cases": list(page.object_list), "query": query.urlencode()},
+    )
+
+
+def case_detail(request: HttpRequest, case_number: str) -> HttpResponse:
+    case = get_object_or_404(
+        cases_for_user(request.user).prefetch_related("treating_providers", "disputed_items", "records"),
+        case_number=case_number,
+    )
+    is_admin = is_administrator(request.user)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "is_admin": is_admin,
+            "transitions": available_admin_transitions(case) if is_admin else [],
+            "ineligible_reasons": IneligibleReason.choices,
+            "history": case.transitions.select_related("actor") if is_admin else [],
+        },
+    )
+
+
+def record_file(request: HttpRequest, case_number: str, record_id: int) -> HttpResponse:
+    """A record's PDF, only for those who may see the case; never from a public media URL."""
+    case = get_object_or_404(cases_for_user(request.user), case_number=case_number)
+    record = get_object_or_404(case.records, pk=record_id)
+    if not record.file:
+        raise Http404("This record has no file.")
+    response = FileResponse(record.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.case_number}-record-{record.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@permission_required("cases.manage_case", raise_exception=True)
+def case_transition(request: HttpRequest, case_number: str) -> HttpResponse:
+    case = get_object_or_404(Case, case_number=case_number)
+    action = request.POST.get("action", "")
+    extra = {}
+    if action == "request_records":
+        extra["electronically"] = request.POST.get("electronically") == "on"
+    try:
+        transition_case(case, action, by=request.user, reason=request.POST.get("reason", ""), **extra)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Case {case.case_number} is now {case.get_status_display().lower()}.")
+    return redirect("cases:detail", case_number=case.case_number)
+
+
+@permission_required("cases.manage_case", raise_exception=True)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        files = {f.name: f.read() for f in form.cleaned_data["record_files"]}
+        report = intake.import_bytes(form.cleaned_data["intake_file"].read(), files, by=request.user)
+        if report.imported:
+            messages.success(request, f"Imported {len(report.imported)} case(s).")
+        if not report.ok:
+            messages.error(request, "Some cases were not imported; see the reasons below.")
+    return render(request, "cases/import.html", {"form": form, "report": report})
+
+
+def _non_empty_rows(formset, key: str) -> list[tuple[int, dict]]:
+    return [
+        (k, f.cleaned_data)
+        for k, f in enumerate(formset.forms)
+        if getattr(f, "cleaned_data", None) and f.cleaned_data.get(key)
+    ]
+
+
+@permission_required("cases.manage_case", raise_exception=True)
+def case_create(request: HttpRequest) -> HttpResponse:
+    data = request.POST or None
+    files = request.FILES or None
+    case_form = CaseForm(data)
+    formsets = {
+        "providers": ProviderFormSet(data, prefix="providers"),
+        "items": DisputedItemFormSet(data, prefix="items"),
+        "records": RecordFormSet(data, files, prefix="records"),
+    }
+    if request.method == "POST" and case_form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
+        payload = case_form.payload()
+        providers = _non_empty_rows(formsets["providers"], "name")
+        items = _non_empty_rows(formsets["items"], "description")
+        records = [
+            (k, f.cleaned_data)
+            for k, f in enumerate(formsets["records"].forms)
+            if f.cleaned_data.get("title") or f.cleaned_data.get("text") or f.cleaned_data.get("file")
+        ]
+        payload["treating_providers"] = [
+            {"name": d["name"], "specialty": d["specialty"], "requesting": d["requesting"]}
+            for _, d in providers
+        ]
+        payload["disputed_items"] = [
+            {
+                "description": d["description"],
+                "quantity": d["quantity"],
+                "claims_administrator_guidelines": [
+                    g.strip() for g in d["claims_administrator_guidelines"].splitlines() if g.strip()
+                ],
+            }
+            for _, d in items
+        ]
+        pdfs: dict[str, bytes] = {}
+        payload["records"] = []
+        for n, (k, d) in enumerate(records):
+            record = {"title": d["title"], "kind": d["kind"]}
+            for key in ("author", "text"):
+                if d.get(key):
+                    record[key] = d[key]
+            record["date"] = d["date"].isoformat() if d.get("date") else None
+            if d.get("file"):
+                record["file"] = f"record-{n}.pdf"
+                pdfs[record["file"]] = formsets["records"].forms[k].pdf_bytes
+            payload["records"].append(record)
+        errors, pdf_bytes = intake.validate_case(payload, intake.mapping_resolver(pdfs))
+        if not errors:
+            case = intake.create_case(payload, pdf_bytes, by=request.user)
+            messages.success(request, f"Case {case.case_number} created.")
+            return redirect("cases:detail", case_number=case.case_number)
+        row_maps = {
+            "providers": {n: k for n, (k, _) in enumerate(providers)},
+            "items": {n: k for n, (k, _) in enumerate(items)},
+            "records": {n: k for n, (k, _) in enumerate(records)},
+        }
+        place_intake_errors(errors, case_form, formsets, row_maps)
+        messages.error(request, "The case was not created; correct the fields marked below.")
+    elif request.method == "POST":
+        messages.error(request, "The case was not created; correct the fields marked below.")
+    return render(request, "cases/case_form.html", {"form": case_form, **formsets})

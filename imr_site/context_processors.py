@@ -1,0 +1,7 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def organisation(request: HttpRequest) -> dict:
+    """The organisation's name in every page header (it is a setting, never a literal in templates)."""
+    return {"IMR_ORGANISATION": settings.IMR_ORGANISATION}

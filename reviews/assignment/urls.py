@@ -1,0 +1,3 @@
+"""Assignment URLs (administrators), included by reviews.urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Determination letter URLs, included by reviews.urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,78 @@
+"""Who reviews a case. At most one active assignment per case, enforced by the database."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from reviews.models.reviewers import ReviewerProfile
+
+
+class Assignment(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    due_date = models.DateField(null=True, blank=True, help_text="The case's determination due date.")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    conflict_attested_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-assigned_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(active=True), name="one_active_assignment_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} -> {self.reviewer}"
+
+    @property
+    def state(self) -> str:
+        """Derived from the dates, so it never goes stale."""
+        if self.declined_at:
+            return "declined"
+        if self.ended_at:
+            return "ended"
+        if self.accepted_at:
+            return "accepted"
+        return "awaiting acceptance"
+
+
+class AssignmentEvent(models.Model):
+    """Every assignment change: who, when, from whom, to whom, why."""
+
+    class Action(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        REASSIGNED = "reassigned", "Reassigned"
+        UNASSIGNED = "unassigned", "Unassigned"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CONFLICT_DECLARED = "conflict_declared", "Conflict declared"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="assignment_events")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+    from_reviewer = models.ForeignKey(
+        ReviewerProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_reviewer = models.ForeignKey(
+        ReviewerProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.action}"

@@ -1,0 +1,249 @@
+"""Case pages: who may see them, what they show, and that lists do not grow in queries."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.intake import EXAMPLE_CASE_PATH
+from cases.models import Case
+from tests.factories import AssignmentFactory, CaseFactory, DisputedItemFactory, MedicalRecordFactory
+
+pytestmark = pytest.mark.django_db
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_every_page_needs_a_login(client):
+    case = CaseFactory()
+    for url in [
+        reverse("cases:list"),
+        reverse("cases:import"),
+        reverse("cases:create"),
+        reverse("cases:detail", args=[case.case_number]),
+        reverse("reviews:dashboard"),
+        "/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login")), url
+
+
+def test_reviewer_cannot_reach_admin_pages(reviewer_client):
+    assert reviewer_client.get(reverse("cases:list")).status_code == 403
+    assert reviewer_client.get(reverse("cases:import")).status_code == 403
+    assert reviewer_client.get(reverse("cases:create")).status_code == 403
+    case = CaseFactory(status="eligibility_review")
+    response = reviewer_client.post(
+        reverse("cases:transition", args=[case.case_number]), {"action": "mark_eligible"}
+    )
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == "eligibility_review"
+
+
+def test_reviewer_sees_only_assigned_cases(reviewer_client, reviewer):
+    mine = AssignmentFactory(reviewer=reviewer).case
+    other = CaseFactory()
+    assert reviewer_client.get(reverse("cases:detail", args=[mine.case_number])).status_code == 200
+    assert reviewer_client.get(reverse("cases:detail", args=[other.case_number])).status_code == 404
+    assert reviewer_client.get(reverse("cases:detail", args=["CM99-0000000"])).status_code == 404
+    dashboard = reviewer_client.get(reverse("reviews:dashboard")).content.decode()
+    assert mine.case_number in dashboard
+    assert other.case_number not in dashboard
+
+
+def test_django_admin_site_is_for_administrators_only(client, admin_user, reviewer):
+    client.force_login(reviewer.user)
+    assert client.get("/admin/cases/case/").status_code == 302
+    client.force_login(admin_user)
+    assert client.get("/admin/cases/case/").status_code == 200
+
+
+def test_case_list_query_count_does_not_grow(admin_client, django_assert_max_num_queries):
+    def make(n):
+        for _ in range(n):
+            case = CaseFactory()
+            DisputedItemFactory.create_batch(3, case=case)
+
+    make(3)
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(reverse("cases:list")).status_code == 200
+    make(20)
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(reverse("cases:list"))
+    assert response.status_code == 200
+    assert len(many) == len(few)
+    assert "23 cases" in response.content.decode()
+
+
+def test_case_list_filters_and_search(admin_client):
+    today = datetime.date.today()
+    overdue = CaseFactory(received_date=today - datetime.timedelta(days=40), records_complete_date=None)
+    soon = CaseFactory(review_type="expedited", records_complete_date=today - datetime.timedelta(days=1))
+    closed = CaseFactory(
+        status="closed", received_date=today - datetime.timedelta(days=40), records_complete_date=None
+    )
+    page = admin_client.get(reverse("cases:list"), {"due": "overdue"}).content.decode()
+    assert overdue.case_number in page and soon.case_number not in page and closed.case_number not in page
+    assert "overdue by" in page
+    page = admin_client.get(reverse("cases:list"), {"review_type": "expedited"}).content.decode()
+    assert soon.case_number in page and overdue.case_number not in page
+    page = admin_client.get(reverse("cases:list"), {"q": soon.case_number[-4:].lower()}).content.decode()
+    assert soon.case_number in page and overdue.case_number not in page
+    page = admin_client.get(reverse("cases:list"), {"status": ["closed"]}).content.decode()
+    assert closed.case_number in page and soon.case_number not in page
+
+
+def test_case_list_paginates(admin_client):
+    CaseFactory.create_batch(30)
+    first = admin_client.get(reverse("cases:list")).content.decode()
+    assert "Page 1 of 2" in first
+    second = admin_client.get(reverse("cases:list"), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+
+
+def test_upload_json_imports_good_cases_and_names_bad_fields(admin_client):
+    good = json.loads(EXAMPLE_CASE_PATH.read_text())
+    bad = {**good, "case_number": "CM16-0000002", "disputed_items": [{"description": "PT", "quantity": 0}]}
+    upload = SimpleUploadedFile("cases.json", json.dumps({"cases": [good, bad]}).encode(), "application/json")
+    response = admin_client.post(reverse("cases:import"), {"intake_file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Imported <a" in page and "CM15-0165834" in page
+    assert "cases[1].disputed_items[0].quantity" in page
+    assert "0 is less than the minimum of 1" in page
+    assert list(Case.objects.values_list("case_number", flat=True)) == ["CM15-0165834"]
+
+
+def test_upload_with_record_pdf_checks_bytes(admin_client):
+    case = json.loads(EXAMPLE_CASE_PATH.read_text())
+    case["records"][0]["file"] = "scan.pdf"
+    intake = SimpleUploadedFile("case.json", json.dumps(case).encode(), "application/json")
+    fake = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 an executable", "application/pdf")
+    page = admin_client.post(reverse("cases:import"), {"intake_file": intake, "record_files": [fake]}).content
+    assert b"not a PDF (the file does not start with %PDF-)" in page
+    assert not Case.objects.exists()
+
+
+def test_upload_of_garbage_is_a_clear_error_not_a_500(admin_client):
+    upload = SimpleUploadedFile("cases.json", b"\xff\xfe garbage", "application/json")
+    response = admin_client.post(reverse("cases:import"), {"intake_file": upload})
+    assert response.status_code == 200
+    assert b"The file is not valid JSON" in response.content
+
+
+def _case_form_data(**overrides) -> dict:
+    data = {
+        "case_number": "CM16-0000100",
+        "review_type": "standard",
+        "received_date": "2016-11-28",
+        "records_received_date": "2016-12-01",
+        "applicant_age": "57",
+        "applicant_sex": "female",
+        "applicant_represented": "on",
+        "injury_date": "2016-10-14",
+        "injury_description": "Jammed finger",
+        "body_regions": "right hand",
+        "diagnoses": "trigger finger\njammed interphalangeal joint",
+        "employer": "Acme",
+        "claims_administrator": "Example Claims",
+        "ur_decision_date": "2016-11-16",
+        "ur_date_of_service": "2016-11-09",
+        "appealed_by": "applicant",
+    }
+    for prefix in ("providers", "items", "records"):
+        data.update({f"{prefix}-TOTAL_FORMS": "3", f"{prefix}-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "providers-0-name": "Hand Surgeon, MD",
+            "providers-0-specialty": "Orthopedic Surgery",
+            "providers-0-requesting": "on",
+            "items-0-description": "Physical therapy 3 times a week for 2 weeks",
+            "items-0-quantity": "6",
+            "items-0-claims_administrator_guidelines": "MTUS Forearm, Wrist, and Hand Complaints 2004",
+            "records-0-title": "Progress note",
+            "records-0-kind": "progress_note",
+            "records-0-date": "2016-10-31",
+            "records-0-text": "Increasing pain and new thumb triggering.",
+            "records-1-kind": "progress_note",
+            "records-2-kind": "progress_note",
+        }
+    )
+    data.update(overrides)
+    return data
+
+
+def test_case_form_creates_case_with_items_and_records(admin_client):
+    pdf = SimpleUploadedFile("note.pdf", MINIMAL_PDF, "application/pdf")
+    data = _case_form_data(**{"records-1-title": "Scanned note", "records-1-file": pdf})
+    response = admin_client.post(reverse("cases:create"), data)
+    assert response.status_code == 302
+    case = Case.objects.get(case_number="CM16-0000100")
+    assert case.diagnoses == ["trigger finger", "jammed interphalangeal joint"]
+    assert case.disputed_items.get().claims_administrator_guidelines == [
+        "MTUS Forearm, Wrist, and Hand Complaints 2004"
+    ]
+    assert case.requesting_provider.name == "Hand Surgeon, MD"
+    scanned = case.records.get(title="Scanned note")
+    assert scanned.file.read() == MINIMAL_PDF
+
+
+def test_case_form_errors_name_the_field_and_keep_what_was_typed(admin_client):
+    response = admin_client.post(reverse("cases:create"), _case_form_data(injury_date="2016-12-01"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error_1_id_injury_date"><strong>2016-12-01 is after the UR decision date 2016-11-16' in page
+    assert 'value="Physical therapy 3 times a week for 2 weeks"' in page
+    response = admin_client.post(reverse("cases:create"), _case_form_data(**{"items-0-quantity": "-3"}))
+    page = response.content.decode()
+    assert '<p id="error_1_id_items-0-quantity"><strong>-3 is less than the minimum of 1' in page
+    assert "Jammed finger</textarea>" in page
+    assert not Case.objects.exists()
+
+
+def test_case_form_rejects_a_fake_pdf_on_the_record_row(admin_client):
+    fake = SimpleUploadedFile("note.pdf", b"hello", "application/pdf")
+    data = _case_form_data(**{"records-1-title": "Scan", "records-1-file": fake})
+    page = admin_client.post(reverse("cases:create"), data).content.decode()
+    assert "not a PDF (the file does not start with %PDF-)" in page
+    assert not Case.objects.exists()
+
+
+def test_record_file_is_served_only_to_those_who_may_see_the_case(client, admin_client, reviewer):
+    assignment = AssignmentFactory(reviewer=reviewer)
+    record = MedicalRecordFactory(case=assignment.case)
+    record.attach_pdf(MINIMAL_PDF)
+    record.save()
+    url = reverse("cases:record_file", args=[assignment.case.case_number, record.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == MINIMAL_PDF
+    assert response["Content-Type"] == "application/pdf"
+    client.force_login(reviewer.user)
+    assert client.get(url).status_code == 200
+    other = AssignmentFactory()
+    other_record = MedicalRecordFactory(case=other.case)
+    other_record.attach_pdf(MINIMAL_PDF)
+    other_record.save()
+    assert (
+        client.get(reverse("cases:record_file", args=[other.case.case_number, other_record.pk])).status_code
+        == 404
+    )
+
+
+def test_admin_moves_a_case_through_eligibility(admin_client):
+    case = CaseFactory()
+    url = reverse("cases:transition", args=[case.case_number])
+    admin_client.post(url, {"action": "start_eligibility_review"})
+    response = admin_client.post(url, {"action": "mark_ineligible", "reason": "late"}, follow=True)
+    case.refresh_from_db()
+    assert case.status == "ineligible"
+    assert "Filed more than 30 days after the UR decision" in response.content.decode()
+    response = admin_client.post(url, {"action": "mark_eligible"}, follow=True)
+    assert "cannot mark eligible" in response.content.decode()

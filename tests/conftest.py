@@ -1,0 +1,65 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Each test stores files in its own folder, so nothing leaks between tests or into the repo."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_by_default(request):
+    """Unit tests run tasks in-process; integration tests (marked) start a real worker on Redis."""
+    from imr_site.celery import app
+
+    eager = "integration" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.AdminUserFactory()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def reviewer(db):
+    return factories.reviewer_with_credentials(
+        states=("TX", "NY", "CA"), specialties=("preventive_medicine",)
+    )
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer.user)
+    return client
+
+
+@pytest.fixture
+def seed_case(db):
+    from cases.intake import EXAMPLE_CASE_PATH, import_file
+
+    report = import_file(EXAMPLE_CASE_PATH)
+    assert report.ok, report.lines()
+    return report.imported[0].case

@@ -1,0 +1,175 @@
+"""factory_boy factories shared by every test package."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from cases.models import Case, DisputedItem, MedicalRecord, TreatingProvider
+from cases.rules import ADMINISTRATOR, QA, REVIEWER
+from reviews.models import Assignment, Certification, License, ReviewerProfile
+
+TODAY = datetime.date.today()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            for name in extracted:
+                self.groups.add(Group.objects.get_or_create(name=name)[0])
+        if create:
+            self.save()
+
+
+class AdminUserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            _join(self, ADMINISTRATOR)
+
+
+class QAUserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"qa{n}")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            _join(self, QA)
+
+
+def _join(user, group_name: str) -> None:
+    from cases.roles import ensure_roles
+
+    ensure_roles()
+    user.groups.add(Group.objects.get(name=group_name))
+    user.save()
+
+
+class ReviewerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewerProfile
+
+    user = factory.SubFactory(
+        UserFactory,
+        username=factory.Sequence(lambda n: f"reviewer{n}"),
+        groups=[REVIEWER],
+    )
+    years_in_practice = 10
+    hours_per_week = 30
+    max_open_cases = 10
+
+
+class LicenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = License
+
+    reviewer = factory.SubFactory(ReviewerProfileFactory)
+    state = "CA"
+    number = factory.Sequence(lambda n: f"A{100000 + n}")
+    expires_on = TODAY + datetime.timedelta(days=365)
+    verified_on = TODAY - datetime.timedelta(days=30)
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certification
+
+    reviewer = factory.SubFactory(ReviewerProfileFactory)
+    specialty = "occupational_medicine"
+
+
+def reviewer_with_credentials(
+    states: tuple[str, ...] = ("CA",), specialties: tuple[str, ...] = ("occupational_medicine",), **kwargs
+) -> ReviewerProfile:
+    profile = ReviewerProfileFactory(**kwargs)
+    for state in states:
+        LicenseFactory(reviewer=profile, state=state)
+    for specialty in specialties:
+        CertificationFactory(reviewer=profile, specialty=specialty)
+    return profile
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    case_number = factory.Sequence(lambda n: f"CM16-{1000000 + n:07d}")
+    review_type = "standard"
+    received_date = TODAY - datetime.timedelta(days=10)
+    records_complete_date = TODAY - datetime.timedelta(days=5)
+    applicant_age = 45
+    applicant_sex = "female"
+    applicant_represented = True
+    injury_date = TODAY - datetime.timedelta(days=400)
+    injury_description = "Low back strain lifting boxes"
+    body_regions = factory.LazyFunction(lambda: ["lumbar spine"])
+    diagnoses = factory.LazyFunction(lambda: ["lumbar strain"])
+    employer = "Example Distribution Co."
+    claims_administrator = "Example Claims Services"
+    ur_decision_date = TODAY - datetime.timedelta(days=20)
+    ur_date_of_service = TODAY - datetime.timedelta(days=27)
+    appealed_by = "attorney"
+
+
+class TreatingProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TreatingProvider
+
+    case = factory.SubFactory(CaseFactory)
+    name = factory.Sequence(lambda n: f"Provider {n}, MD")
+    specialty = "Orthopedic Surgery"
+    requesting = True
+
+
+class DisputedItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DisputedItem
+
+    case = factory.SubFactory(CaseFactory)
+    position = factory.Sequence(lambda n: n)
+    description = "Physical therapy for the lumbar spine"
+    quantity = 12
+    claims_administrator_guidelines = factory.LazyFunction(
+        lambda: ["MTUS Chronic Pain Medical Treatment 2009"]
+    )
+
+
+class MedicalRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MedicalRecord
+
+    case = factory.SubFactory(CaseFactory)
+    position = factory.Sequence(lambda n: n)
+    title = "Progress note"
+    date = TODAY - datetime.timedelta(days=30)
+    author = "Treating provider"
+    kind = "progress_note"
+    text = "Low back pain radiating to the right leg. Off work."
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    case = factory.SubFactory(CaseFactory, status="assigned")
+    reviewer = factory.SubFactory(ReviewerProfileFactory)
+    due_date = factory.LazyAttribute(lambda a: a.case.due_date)
+    active = True
