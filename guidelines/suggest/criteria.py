@@ -30,13 +30,14 @@ NO_IMPROVEMENT = ["temporary total disability", "temporarily totally disabled", 
 RED_FLAGS = ["red flag", "red flags", "cauda equina", "fracture", "tumor", "malignancy", "cancer", "infection",
              "progressive neurologic", "progressive weakness", "bowel or bladder", "bowel and bladder",
              "saddle anesthesia", "dislocation", "foot drop", "myelopathy"]
-NEURO = ["radiculopathy", "radicular", "numbness", "tingling", "paresthesia", "paresthesias", "weakness",
-         "decreased sensation", "diminished sensation", "positive straight leg", "straight leg raise positive",
-         "diminished reflex", "decreased reflex", "neurologic deficit", "neurological deficit", "atrophy",
-         "positive spurling", "positive tinel", "positive phalen", "dermatomal"]
-MECHANICAL = ["locking", "catching", "giving way", "instability", "positive mcmurray", "effusion", "tear",
-              "positive drawer", "positive lachman", "impingement", "positive hawkins", "positive neer",
-              "weakness", "decreased range of motion", "limited range of motion"]
+NEURO = ["decreased sensation", "diminished sensation", "decreased sensory", "sensory deficit", "dermatome sensation",
+         "dermatomal", "positive straight leg", "straight leg raise positive", "diminished reflex", "decreased reflex",
+         "absent reflex", "hyporeflexia", "neurologic deficit", "neurological deficit", "atrophy", "motor weakness",
+         "decreased strength", "positive spurling", "positive tinel", "positive phalen", "foot drop"]
+NEURO_SYMPTOMS = ["radiculopathy", "radicular", "numbness", "tingling", "paresthesia", "paresthesias", "radiating"]
+MECHANICAL = ["locking", "catching", "giving way", "gives way", "instability", "positive mcmurray", "mcmurray's is positive",
+              "effusion", "unable to bear weight", "positive drawer", "positive lachman", "positive apprehension",
+              "positive hawkins", "positive neer", "positive drop arm"]
 SURGERY = ["surgery", "surgical", "surgeon", "preoperative", "pre-operative", "operative planning",
            "surgical candidate", "candidate for surgery", "surgical consultation"]
 PRIOR_IMAGING = ["prior mri", "previous mri", "mri dated", "mri performed", "mri revealed", "mri showed",
@@ -241,6 +242,11 @@ def run_checks(req: ItemRequest, sections: list[SectionInfo], facts: CaseFacts) 
         st = stance_check(top)
         if st:
             checks.append(st)
+    if re.search(r"authorized by the claims administrator|was authorized|certified by the claims administrator",
+                 req.description.lower()):
+        checks.append(CriterionCheck("partial_certification", "Part of the request already certified by the claims administrator",
+                                     MET, "the claims administrator already certified part of this request; the "
+                                     "remaining portion must itself meet the guideline", UP, 1.0))
     if fam in ("physical_therapy", "chiropractic", "acupuncture", "massage", "postop_pt", "psych_treatment"):
         lim_section = next((s for s in sections if _limit_for(s, facts)), None)
         if lim_section is not None:
@@ -258,8 +264,11 @@ def run_checks(req: ItemRequest, sections: list[SectionInfo], facts: CaseFacts) 
             checks.append(fi)
     elif fam in ("mri", "ct", "xray", "bone_scan", "emg_ncv"):
         checks.append(findings_check("red_flags", "Red flags documented", RED_FLAGS, facts, OVER, 2.0))
-        checks.append(findings_check("neuro_findings", "Objective neurologic findings or symptoms", NEURO, facts, OVER,
-                                     1.5 if fam != "emg_ncv" else 2.0))
+        checks.append(findings_check("neuro_findings", "Objective neurologic findings on examination", NEURO, facts, OVER,
+                                     1.5))
+        if fam == "emg_ncv":
+            checks.append(findings_check("neuro_symptoms", "Neurologic symptoms (numbness, tingling, radiating pain)",
+                                         NEURO_SYMPTOMS, facts, OVER, 0.5))
         if fam in ("mri", "ct"):
             checks.append(specialty_check(facts))
             if set(req.regions) & {"knee", "shoulder", "wrist_hand", "elbow", "ankle_foot"}:
@@ -267,8 +276,10 @@ def run_checks(req: ItemRequest, sections: list[SectionInfo], facts: CaseFacts) 
                                              MECHANICAL, facts, OVER, 1.0))
         checks.append(findings_check("prior_imaging", "No recent imaging of the same region", PRIOR_IMAGING, facts, UP,
                                      0.5))
-        checks.append(phase_check(req, facts, ("subacute", "chronic", "postoperative"),
-                                  "Beyond the first 4-6 weeks of care (or red flags)", OVER, 0.5))
+        phase = pain_phase(req, facts)
+        if phase == "acute" and not any(c.key == "red_flags" and c.status == MET for c in checks):
+            checks.append(CriterionCheck("phase", "Beyond the first 4-6 weeks of conservative care, or red flags", NOT_MET,
+                                         "acute phase without red flags: imaging is not yet indicated", UP, 1.0))
     elif fam in ("opioid", "tramadol"):
         phase = pain_phase(req, facts)
         checks.append(phase_check(req, facts, ("acute", "postoperative"), "Acute or post-operative pain", OVER, 2.5))

@@ -17,8 +17,24 @@ from .schema import CaseFacts, CriterionCheck, ItemRequest, Suggestion
 log = logging.getLogger(__name__)
 
 # Most IMR decisions uphold the UR denial (CWCI: ~89% in 2015); certification needs criteria that are met.
-UPHOLD_BIAS = 1.75
+UPHOLD_BIAS = 0.0
 NO_MATCH = "No guideline matched this item. Search the knowledge base to find the section to cite."
+
+
+# How often IMR overturns each kind of service differs (drugs are upheld most often; surgery and therapy
+# requests with their criteria met are certified more often). Added to the score as a transparent prior.
+KIND_PRIOR = {"drug": -1.0, "lab": -1.0, "injection": -0.5, "evaluation": -0.5, "dme": -0.5, "modality": -0.5,
+              "therapy": 0.5, "surgery": 1.0, "service": 0.5}
+
+
+def kind_prior_check(request: ItemRequest) -> CriterionCheck | None:
+    prior = KIND_PRIOR.get(request.kind, 0.0)
+    if not prior:
+        return None
+    favours = OVER if prior > 0 else UP
+    detail = (f"requests for this kind of service ({request.kind}) are "
+              f"{'certified more often than most' if prior > 0 else 'usually upheld'} at IMR")
+    return CriterionCheck("kind_prior", "Base rate for this kind of service", "met", detail, favours, abs(prior))
 
 
 def decide(checks: list[CriterionCheck]) -> tuple[str, float, list[str]]:
@@ -58,7 +74,8 @@ def suggest(kb: KnowledgeBase, description: str | None, facts: CaseFacts | None 
     except Exception:  # noqa: BLE001
         log.exception("criteria checks failed")
         checks = []
-    decision, confidence, drivers = decide(checks)
+    prior = kind_prior_check(request)
+    decision, confidence, drivers = decide(checks + ([prior] if prior else []))
     message = "" if sections else NO_MATCH
     if not (description or "").strip():
         message = "The item has no description. " + NO_MATCH

@@ -14,7 +14,7 @@ REGION_LABELS = {
     "upper_extremity": "upper extremities", "lower_extremity": "lower extremities", "psych": "mental health",
 }
 # Extremity studies (EMG/NCV) are covered by the spine chapter the nerves come from.
-REGION_ALIASES = {"upper_extremity": {"cervical", "wrist_hand", "elbow"}, "lower_extremity": {"lumbar", "knee", "ankle_foot"}}
+REGION_ALIASES = {"upper_extremity": {"cervical", "wrist_hand"}, "lower_extremity": {"lumbar", "knee", "ankle_foot"}}
 
 
 CA_PRIOR = 1.5

@@ -8,6 +8,8 @@ records are PHI and must not reach logs.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -35,6 +37,17 @@ class Mention:
     record_date: Any = None
 
 
+@contextlib.contextmanager
+def _quiet():
+    """PyRuSH logs rules and sentences through the root logger; sentences are PHI, so mute it while it runs."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
+
+
 def _silence_loguru() -> None:
     try:
         from loguru import logger
@@ -49,6 +62,9 @@ def _load() -> Any:
     if _NLP is None:
         with _LOCK:
             if _NLP is None:
+                # PyRuSH logs each rule (root logger) and each sentence (loguru): records are PHI, keep logs clean.
+                previous = logging.root.manager.disable
+                logging.disable(logging.WARNING)
                 try:
                     import medspacy
 
@@ -56,6 +72,8 @@ def _load() -> Any:
                     _NLP = medspacy.load(enable=["medspacy_pyrush", "medspacy_target_matcher", "medspacy_context"])
                 except Exception:  # noqa: BLE001 - degrade to the fallback cue list, never raise
                     _NLP = False
+                finally:
+                    logging.disable(previous)
     return _NLP
 
 
@@ -70,7 +88,7 @@ def _ensure_rules(phrases: tuple[str, ...]) -> None:
         return
     from medspacy.ner import TargetRule
 
-    with _LOCK:
+    with _LOCK, _quiet():
         nlp.get_pipe("medspacy_target_matcher").add([TargetRule(p, "FINDING") for p in new])
         _RULES.update(new)
         _negations.cache_clear()
@@ -80,7 +98,8 @@ def _ensure_rules(phrases: tuple[str, ...]) -> None:
 def _negations(sentence: str) -> tuple[tuple[str, bool], ...]:
     """(lower-cased entity text, negated) for the target phrases ConText finds in one sentence."""
     nlp = _load()
-    doc = nlp(sentence)
+    with _quiet():
+        doc = nlp(sentence)
     return tuple((e.text.lower(), bool(e._.is_negated)) for e in doc.ents)
 
 

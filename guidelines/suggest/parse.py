@@ -117,6 +117,9 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
         fam.remove("topical")
         fam.insert(0, "topical")
         kind = "drug"
+    if "injection" in low and "topical" in fam and any(f in fam for f in ("joint_injection", "esi", "tpi", "facet", "prp")):
+        fam.remove("topical")
+        kind = "injection"
     if fam and fam[0] in DRUG_FAMILIES:
         kind = "drug"
     elif fam:
