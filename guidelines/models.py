@@ -74,6 +74,7 @@ class GuidelineSection(models.Model):
     role = models.CharField(max_length=20, default="primary")
     match_treatment_only = models.BooleanField(default=False)
     phase = models.CharField(max_length=20, default="any")
+    supports = models.JSONField(default=list, blank=True, help_text="Checks this section is cited for (e.g. page 8).")
     search_text = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

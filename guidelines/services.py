@@ -48,7 +48,8 @@ def _build() -> KnowledgeBase:
              "conditions": s.conditions, "stance": s.stance, "criteria": s.criteria, "checks": s.checks,
              "limits": s.limits, "source": s.source, "confidence": s.confidence, "unverified": s.unverified,
              "unverified_figures": s.unverified_figures, "priority": s.priority, "role": s.role,
-             "match_treatment_only": s.match_treatment_only, "phase": s.phase, "evidence_note": s.evidence_note}
+             "match_treatment_only": s.match_treatment_only, "phase": s.phase, "evidence_note": s.evidence_note,
+             "supports": s.supports}
         sections.append(section_from_dict(d, guidelines[s.guideline_id]))
     return KnowledgeBase(guidelines.values(), sections)
 

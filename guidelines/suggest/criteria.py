@@ -58,7 +58,14 @@ FAMILY_WORDS = {
 
 
 def _evidence(mentions: list[Mention], n: int = 2) -> list[Evidence]:
-    return [Evidence(m.sentence, m.record_title, m.record_date) for m in mentions[:n]]
+    out: list[Evidence] = []
+    for m in mentions:
+        if any(e.quote == m.sentence and e.record_title == m.record_title for e in out):
+            continue
+        out.append(Evidence(m.sentence, m.record_title, m.record_date))
+        if len(out) >= n:
+            break
+    return out
 
 
 def _present(mentions: list[Mention]) -> list[Mention]:
@@ -136,10 +143,11 @@ def prior_course_check(req: ItemRequest, facts: CaseFacts) -> CriterionCheck | N
     phrases = [f"prior {w}" for w in words] + [f"previous {w}" for w in words] + [
         f"sessions of {w}" for w in words] + [f"completed {w}" for w in words] + [f"had {w}" for w in words] + [
         f"{w} sessions" for w in words] + [f"course of {w}" for w in words] + [f"{w} visits" for w in words]
-    mentions = _present(find_mentions(facts.all_records(), phrases))
+    mentions = [m for m in _present(find_mentions(facts.all_records(), phrases, limit=12))
+                if not re.search(r"\brequest|\bsought\b|\bauthoriz", m.sentence.lower())]
     if mentions:
         m = mentions[0]
-        count = re.search(r"(\d{1,2})\s+(?:prior\s+|previous\s+|completed\s+)?(?:sessions?|visits?)", m.sentence.lower())
+        count = re.search(r"(\d{1,2})\s+(?:[a-z]+\s+){0,3}(?:sessions?|visits?)", m.sentence.lower())
         detail = (f"at least {count.group(1)} prior sessions documented" if count else "a prior course is documented")
         return CriterionCheck("prior_course", f"Prior course of {words[0]} documented", MET, detail, UP, 0.5,
                               _evidence(mentions))
@@ -176,7 +184,8 @@ def specialty_check(facts: CaseFacts) -> CriterionCheck:
     spec = (facts.requesting_specialty or "").lower()
     if spec and any(s in spec for s in SURGICAL_SPECIALTIES):
         return CriterionCheck("surgeon_requesting", label, MET,
-                              f"requesting provider is a {facts.requesting_specialty}: imaging criterion met", OVER, 1.5)
+                              f"the requesting provider's specialty is {facts.requesting_specialty} (a surgeon): "
+                              "imaging criterion met", OVER, 1.5)
     return findings_check("surgery_considered", "Surgery is being considered", SURGERY, facts, OVER, 1.5)
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 
 from .criteria import MET, NOT_MET, OVER, UP, run_checks
+from .citation import format_citation
 from .knowledge import KnowledgeBase
 from .match import rank_sections
 from .parse import parse_item
 from .rationale import draft_rationale
-from .schema import CaseFacts, CriterionCheck, ItemRequest, Suggestion
+from .schema import CaseFacts, CriterionCheck, ItemRequest, SectionMatch, Suggestion
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,20 @@ def suggest(kb: KnowledgeBase, description: str | None, facts: CaseFacts | None 
     if not sections:
         confidence = 0.5
     rationale = draft_rationale(request, sections, checks, decision)
-    return Suggestion(request, sections, checks, decision, confidence, drivers, rationale, message)
+    return Suggestion(request, sections, checks, decision, confidence, drivers, rationale, message,
+                      citation_line=citation_line(kb, sections, checks))
+
+
+def citation_line(kb: KnowledgeBase, sections: list[SectionMatch], checks: list[CriterionCheck]) -> str:
+    """The top guideline with its section and the sections cited alongside it (page 8 for continued care)."""
+    if not sections:
+        return ""
+    top = sections[0].section
+    used = {c.key for c in checks if c.status in (MET, NOT_MET)}
+    extra = [s for s in kb.sections if s.guideline.key == top.guideline.key and s.key != top.key
+             and used & set(s.supports) and s.section and s.section != top.section]
+    chosen = sorted([top, *extra[:1]], key=lambda s: (s.page or 9999))
+    return format_citation(top.guideline, [s.section for s in chosen if s.section], top.chapter)
 
 
 __all__ = ["suggest", "decide", "MET", "NOT_MET"]

@@ -21,7 +21,7 @@ DEFAULT_DATA_FILE = DATA_DIR / "guidelines.json"
 SECTION_FIELDS = (
     "section", "chapter", "page", "pages", "body_regions", "families", "treatments", "conditions", "stance",
     "criteria", "checks", "limits", "source", "confidence", "unverified", "unverified_figures", "priority", "role",
-    "match_treatment_only", "phase", "evidence_note",
+    "match_treatment_only", "phase", "evidence_note", "supports",
 )
 
 
@@ -65,7 +65,7 @@ def section_from_dict(d: dict[str, Any], guideline: GuidelineInfo) -> SectionInf
         unverified=bool(d.get("unverified")), unverified_figures=tuple(d.get("unverified_figures") or ()),
         priority=int(d.get("priority", 50)), role=d.get("role") or "primary",
         match_treatment_only=bool(d.get("match_treatment_only")), phase=d.get("phase") or "any",
-        evidence_note=d.get("evidence_note") or "",
+        evidence_note=d.get("evidence_note") or "", supports=tuple(d.get("supports") or ()),
     )
 
 

@@ -19,6 +19,20 @@ def _page_ref(m: SectionMatch) -> str:
     return f"the {name}" + (f", {sec.chapter}" if sec.chapter else "") + (f", {sec.section}" if sec.section else "")
 
 
+def _criterion_for(match: SectionMatch, checks: list[CriterionCheck]) -> str:
+    """The section's criterion the checks used (e.g. the radiculitis visit count), else its first criterion."""
+    texts = match.section.criteria_text
+    if not texts:
+        return ""
+    for c in checks:
+        if c.key == "visit_limit" and c.section_key == match.section.key and "(" in c.label:
+            words = [w for w in c.label.rsplit("(", 1)[1].replace("/", " ").replace(",", " ").split() if len(w) > 4]
+            for t in texts:
+                if any(w.lower() in t.lower() for w in words):
+                    return t
+    return texts[0]
+
+
 def draft_rationale(request: ItemRequest, sections: list[SectionMatch], checks: list[CriterionCheck],
                     decision: str) -> str:
     """A paragraph citing guideline, section and page, ending with the conclusion that matches the decision."""
@@ -32,7 +46,7 @@ def draft_rationale(request: ItemRequest, sections: list[SectionMatch], checks: 
     parts = [opening]
     if sections:
         top = sections[0]
-        crit = top.section.criteria_text[0] if top.section.criteria_text else ""
+        crit = _criterion_for(top, checks)
         if crit:
             parts.append(f"As noted on {_page_ref(top)}, {crit[0].lower() + crit[1:]}.".replace("..", "."))
         else:

@@ -118,6 +118,7 @@ class SectionInfo:
     match_treatment_only: bool = False  # drug- or device-specific: applies only when the item names it
     phase: str = "any"  # acute | subacute | chronic | postoperative | any (opioid guideline sections)
     evidence_note: str = ""
+    supports: tuple[str, ...] = ()  # check keys this section is cited for alongside another (e.g. page 8)
 
     @property
     def citation(self) -> str:
@@ -173,6 +174,7 @@ class Suggestion:
     drivers: list[str]
     rationale: str
     message: str = ""  # e.g. "No guideline matched"
+    citation_line: str = ""  # the top guideline with its sections, as the letter's guideline line prints it
 
     @property
     def citations(self) -> list[str]:
