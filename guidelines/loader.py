@@ -21,8 +21,11 @@ class LoadReport:
     unchanged: dict[str, int] = field(default_factory=lambda: {"guidelines": 0, "sections": 0})
 
     def lines(self) -> list[str]:
-        return [f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, {self.unchanged[kind]} unchanged"
-                for kind in ("guidelines", "sections")]
+        return [
+            f"{kind}: {self.created[kind]} created, {self.updated[kind]} updated, "
+            f"{self.unchanged[kind]} unchanged"
+            for kind in ("guidelines", "sections")
+        ]
 
 
 def _date(v):
@@ -69,6 +72,8 @@ def load_guidelines(path: str | Path | None = None) -> LoadReport:
         for f in SECTION_FIELDS:
             if f in s:
                 v = s[f]
-                values[f] = "" if v is None and f in ("section", "chapter", "pages", "source", "evidence_note") else v
+                values[f] = (
+                    "" if v is None and f in ("section", "chapter", "pages", "source", "evidence_note") else v
+                )
         _upsert(GuidelineSection, s["key"], values, report, "sections")
     return report

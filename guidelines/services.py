@@ -28,28 +28,55 @@ _checked_at = 0.0
 
 
 def _fingerprint() -> tuple:
-    agg = GuidelineSection.objects.aggregate(n=Count("id"), at=Max("updated_at"), g=Max("guideline__updated_at"))
+    agg = GuidelineSection.objects.aggregate(
+        n=Count("id"), at=Max("updated_at"), g=Max("guideline__updated_at")
+    )
     return agg["n"], agg["at"], agg["g"]
 
 
 def _build() -> KnowledgeBase:
     guidelines = {}
     for g in Guideline.objects.all():
-        guidelines[g.pk] = guideline_from_dict({
-            "key": g.key, "title": g.title, "year": g.year, "is_mtus": g.is_mtus, "rank": g.rank,
-            "in_force_from": g.in_force_from.isoformat() if g.in_force_from else None,
-            "in_force_to": g.in_force_to.isoformat() if g.in_force_to else None, "current": g.current,
-            "source": g.source,
-        })
+        guidelines[g.pk] = guideline_from_dict(
+            {
+                "key": g.key,
+                "title": g.title,
+                "year": g.year,
+                "is_mtus": g.is_mtus,
+                "rank": g.rank,
+                "in_force_from": g.in_force_from.isoformat() if g.in_force_from else None,
+                "in_force_to": g.in_force_to.isoformat() if g.in_force_to else None,
+                "current": g.current,
+                "source": g.source,
+            }
+        )
     sections = []
     for s in GuidelineSection.objects.all():
-        d = {"key": s.key, "section": s.section, "chapter": s.chapter, "page": s.page, "pages": s.pages,
-             "body_regions": s.body_regions, "families": s.families, "treatments": s.treatments,
-             "conditions": s.conditions, "stance": s.stance, "criteria": s.criteria, "checks": s.checks,
-             "limits": s.limits, "source": s.source, "confidence": s.confidence, "unverified": s.unverified,
-             "unverified_figures": s.unverified_figures, "priority": s.priority, "role": s.role,
-             "match_treatment_only": s.match_treatment_only, "phase": s.phase, "evidence_note": s.evidence_note,
-             "supports": s.supports}
+        d = {
+            "key": s.key,
+            "section": s.section,
+            "chapter": s.chapter,
+            "page": s.page,
+            "pages": s.pages,
+            "body_regions": s.body_regions,
+            "families": s.families,
+            "treatments": s.treatments,
+            "conditions": s.conditions,
+            "stance": s.stance,
+            "criteria": s.criteria,
+            "checks": s.checks,
+            "limits": s.limits,
+            "source": s.source,
+            "confidence": s.confidence,
+            "unverified": s.unverified,
+            "unverified_figures": s.unverified_figures,
+            "priority": s.priority,
+            "role": s.role,
+            "match_treatment_only": s.match_treatment_only,
+            "phase": s.phase,
+            "evidence_note": s.evidence_note,
+            "supports": s.supports,
+        }
         sections.append(section_from_dict(d, guidelines[s.guideline_id]))
     return KnowledgeBase(guidelines.values(), sections)
 
@@ -106,7 +133,7 @@ def suggest_for_disputed_item(item, summary_text: str = "") -> Suggestion:
 
 
 def search_sections(query: str, limit: int = 20) -> list[GuidelineSection]:
-    """Free-text knowledge base search: every word must appear in the section's names, treatments or conditions."""
+    """Free-text search: every word must appear in a section's names, treatments or conditions."""
     words = [w for w in (query or "").lower().split() if w][:8]
     if not words:
         return []
@@ -117,7 +144,9 @@ def search_sections(query: str, limit: int = 20) -> list[GuidelineSection]:
     return list(qs.order_by("guideline__rank", "priority", "guideline__title", "section")[:limit])
 
 
-def record_feedback(user, disputed_item, suggestion_key: str, action: str, detail: str = "") -> SuggestionFeedback:
+def record_feedback(
+    user, disputed_item, suggestion_key: str, action: str, detail: str = ""
+) -> SuggestionFeedback:
     """Record that a reviewer accepted, edited or rejected a suggestion."""
     if action not in FeedbackAction.values:
         raise ValueError(f"unknown feedback action: {action!r}")

@@ -50,8 +50,9 @@ def item_feedback(request: HttpRequest, item_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if action not in FeedbackAction.values:
         return HttpResponseBadRequest("unknown action")
-    services.record_feedback(request.user, item, request.POST.get("suggestion_key", ""), action,
-                             request.POST.get("detail", ""))
+    services.record_feedback(
+        request.user, item, request.POST.get("suggestion_key", ""), action, request.POST.get("detail", "")
+    )
     return render(request, "guidelines/_feedback_done.html", {"action": action})
 
 

@@ -47,8 +47,13 @@ def predict(inputs: list[dict[str, Any]], kb: KnowledgeBase) -> dict[str, list[d
         for item in case.get("items", []):
             facts.claims_administrator_guidelines = [item.get("claims_administrator_guideline") or ""]
             s = suggest(kb, item.get("item") or "", facts)
-            preds.append({"citations": top_citations(s.sections, 3), "decision": s.decision,
-                          "confidence": round(s.confidence, 2)})
+            preds.append(
+                {
+                    "citations": top_citations(s.sections, 3),
+                    "decision": s.decision,
+                    "confidence": round(s.confidence, 2),
+                }
+            )
         out[case.get("case_number", "")] = preds
     return out
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import logging
 
-from .criteria import MET, NOT_MET, OVER, UP, run_checks
 from .citation import format_citation
+from .criteria import MET, NOT_MET, OVER, UP, run_checks
 from .knowledge import KnowledgeBase
 from .match import rank_sections
 from .parse import parse_item
@@ -24,8 +24,17 @@ NO_MATCH = "No guideline matched this item. Search the knowledge base to find th
 
 # How often IMR overturns each kind of service differs (drugs are upheld most often; surgery and therapy
 # requests with their criteria met are certified more often). Added to the score as a transparent prior.
-KIND_PRIOR = {"drug": -1.0, "lab": -1.0, "injection": -0.5, "evaluation": -0.5, "dme": -0.5, "modality": -0.5,
-              "therapy": 0.5, "surgery": 1.0, "service": 0.5}
+KIND_PRIOR = {
+    "drug": -1.0,
+    "lab": -1.0,
+    "injection": -0.5,
+    "evaluation": -0.5,
+    "dme": -0.5,
+    "modality": -0.5,
+    "therapy": 0.5,
+    "surgery": 1.0,
+    "service": 0.5,
+}
 
 
 def kind_prior_check(request: ItemRequest) -> CriterionCheck | None:
@@ -33,9 +42,13 @@ def kind_prior_check(request: ItemRequest) -> CriterionCheck | None:
     if not prior:
         return None
     favours = OVER if prior > 0 else UP
-    detail = (f"requests for this kind of service ({request.kind}) are "
-              f"{'certified more often than most' if prior > 0 else 'usually upheld'} at IMR")
-    return CriterionCheck("kind_prior", "Base rate for this kind of service", "met", detail, favours, abs(prior))
+    detail = (
+        f"requests for this kind of service ({request.kind}) are "
+        f"{'certified more often than most' if prior > 0 else 'usually upheld'} at IMR"
+    )
+    return CriterionCheck(
+        "kind_prior", "Base rate for this kind of service", "met", detail, favours, abs(prior)
+    )
 
 
 def decide(checks: list[CriterionCheck]) -> tuple[str, float, list[str]]:
@@ -51,13 +64,16 @@ def decide(checks: list[CriterionCheck]) -> tuple[str, float, list[str]]:
     drivers.sort(key=lambda c: -c.weight)
     driver_text = [f"{c.label}: {c.status} ({c.detail})" for c in drivers[:4]]
     if not driver_text and decision == UP:
-        driver_text = ["No criterion for certification was documented as met (MTUS: the burden is on the request)"]
+        driver_text = [
+            "No criterion for certification was documented as met (MTUS: the burden is on the request)"
+        ]
     confidence = round(min(0.95, 0.5 + abs(score) / 8), 2)
     return decision, confidence, driver_text
 
 
-def suggest(kb: KnowledgeBase, description: str | None, facts: CaseFacts | None = None,
-            quantity: int | None = None) -> Suggestion:
+def suggest(
+    kb: KnowledgeBase, description: str | None, facts: CaseFacts | None = None, quantity: int | None = None
+) -> Suggestion:
     """Suggestions for one disputed item; never raises on bad input (it says what it could not do)."""
     facts = facts or CaseFacts()
     try:
@@ -83,8 +99,17 @@ def suggest(kb: KnowledgeBase, description: str | None, facts: CaseFacts | None 
     if not sections:
         confidence = 0.5
     rationale = draft_rationale(request, sections, checks, decision)
-    return Suggestion(request, sections, checks, decision, confidence, drivers, rationale, message,
-                      citation_line=citation_line(kb, sections, checks))
+    return Suggestion(
+        request,
+        sections,
+        checks,
+        decision,
+        confidence,
+        drivers,
+        rationale,
+        message,
+        citation_line=citation_line(kb, sections, checks),
+    )
 
 
 def citation_line(kb: KnowledgeBase, sections: list[SectionMatch], checks: list[CriterionCheck]) -> str:
@@ -93,9 +118,16 @@ def citation_line(kb: KnowledgeBase, sections: list[SectionMatch], checks: list[
         return ""
     top = sections[0].section
     used = {c.key for c in checks if c.status in (MET, NOT_MET)}
-    extra = [s for s in kb.sections if s.guideline.key == top.guideline.key and s.key != top.key
-             and used & set(s.supports) and s.section and s.section != top.section]
-    chosen = sorted([top, *extra[:1]], key=lambda s: (s.page or 9999))
+    extra = [
+        s
+        for s in kb.sections
+        if s.guideline.key == top.guideline.key
+        and s.key != top.key
+        and used & set(s.supports)
+        and s.section
+        and s.section != top.section
+    ]
+    chosen = sorted([top, *extra[:1]], key=lambda s: s.page or 9999)
     return format_citation(top.guideline, [s.section for s in chosen if s.section], top.chapter)
 
 

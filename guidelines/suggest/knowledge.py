@@ -19,9 +19,28 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DATA_FILE = DATA_DIR / "guidelines.json"
 
 SECTION_FIELDS = (
-    "section", "chapter", "page", "pages", "body_regions", "families", "treatments", "conditions", "stance",
-    "criteria", "checks", "limits", "source", "confidence", "unverified", "unverified_figures", "priority", "role",
-    "match_treatment_only", "phase", "evidence_note", "supports",
+    "section",
+    "chapter",
+    "page",
+    "pages",
+    "body_regions",
+    "families",
+    "treatments",
+    "conditions",
+    "stance",
+    "criteria",
+    "checks",
+    "limits",
+    "source",
+    "confidence",
+    "unverified",
+    "unverified_figures",
+    "priority",
+    "role",
+    "match_treatment_only",
+    "phase",
+    "evidence_note",
+    "supports",
 )
 
 
@@ -48,24 +67,44 @@ def read_data(path: str | Path | None = None) -> tuple[list[dict[str, Any]], lis
 
 def guideline_from_dict(d: dict[str, Any]) -> GuidelineInfo:
     return GuidelineInfo(
-        key=d["key"], title=d["title"], year=d.get("year"), is_mtus=bool(d.get("is_mtus")),
-        rank=int(d.get("rank", 9)), in_force_from=_date(d.get("in_force_from")),
-        in_force_to=_date(d.get("in_force_to")), current=bool(d.get("current", True)), source=d.get("source", ""),
+        key=d["key"],
+        title=d["title"],
+        year=d.get("year"),
+        is_mtus=bool(d.get("is_mtus")),
+        rank=int(d.get("rank", 9)),
+        in_force_from=_date(d.get("in_force_from")),
+        in_force_to=_date(d.get("in_force_to")),
+        current=bool(d.get("current", True)),
+        source=d.get("source", ""),
     )
 
 
 def section_from_dict(d: dict[str, Any], guideline: GuidelineInfo) -> SectionInfo:
     return SectionInfo(
-        key=d["key"], guideline=guideline, section=d.get("section") or "", chapter=d.get("chapter") or "",
-        page=d.get("page"), pages=d.get("pages") or "", body_regions=tuple(d.get("body_regions") or ()),
-        families=tuple(d.get("families") or ()), treatments=tuple(d.get("treatments") or ()),
-        conditions=tuple(d.get("conditions") or ()), stance=d.get("stance") or "conditional",
-        criteria_text=tuple(d.get("criteria") or ()), checks=tuple(d.get("checks") or ()),
-        limits=tuple(d.get("limits") or ()), source=d.get("source") or "", confidence=d.get("confidence") or "medium",
-        unverified=bool(d.get("unverified")), unverified_figures=tuple(d.get("unverified_figures") or ()),
-        priority=int(d.get("priority", 50)), role=d.get("role") or "primary",
-        match_treatment_only=bool(d.get("match_treatment_only")), phase=d.get("phase") or "any",
-        evidence_note=d.get("evidence_note") or "", supports=tuple(d.get("supports") or ()),
+        key=d["key"],
+        guideline=guideline,
+        section=d.get("section") or "",
+        chapter=d.get("chapter") or "",
+        page=d.get("page"),
+        pages=d.get("pages") or "",
+        body_regions=tuple(d.get("body_regions") or ()),
+        families=tuple(d.get("families") or ()),
+        treatments=tuple(d.get("treatments") or ()),
+        conditions=tuple(d.get("conditions") or ()),
+        stance=d.get("stance") or "conditional",
+        criteria_text=tuple(d.get("criteria") or ()),
+        checks=tuple(d.get("checks") or ()),
+        limits=tuple(d.get("limits") or ()),
+        source=d.get("source") or "",
+        confidence=d.get("confidence") or "medium",
+        unverified=bool(d.get("unverified")),
+        unverified_figures=tuple(d.get("unverified_figures") or ()),
+        priority=int(d.get("priority", 50)),
+        role=d.get("role") or "primary",
+        match_treatment_only=bool(d.get("match_treatment_only")),
+        phase=d.get("phase") or "any",
+        evidence_note=d.get("evidence_note") or "",
+        supports=tuple(d.get("supports") or ()),
     )
 
 
@@ -84,7 +123,10 @@ class KnowledgeBase:
     @classmethod
     def from_dicts(cls, guidelines: list[dict[str, Any]], sections: list[dict[str, Any]]) -> KnowledgeBase:
         gmap = {g["key"]: guideline_from_dict(g) for g in guidelines}
-        return cls(gmap.values(), [section_from_dict(s, gmap[s["guideline"]]) for s in sections if s["guideline"] in gmap])
+        return cls(
+            gmap.values(),
+            [section_from_dict(s, gmap[s["guideline"]]) for s in sections if s["guideline"] in gmap],
+        )
 
     @classmethod
     def from_json(cls, path: str | Path | None = None) -> KnowledgeBase:

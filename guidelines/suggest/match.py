@@ -1,4 +1,7 @@
-"""Rank the guideline sections that apply to a request: MTUS before non-MTUS, edition in force on the request date."""
+"""Rank the guideline sections that apply to a request.
+
+MTUS before non-MTUS; the edition in force on the request date; each match says why it applies.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,25 @@ from .parse import detect_regions, find_phrases
 from .schema import CaseFacts, ItemRequest, SectionInfo, SectionMatch
 
 REGION_LABELS = {
-    "lumbar": "low back", "cervical": "neck", "thoracic": "upper back", "shoulder": "shoulder", "elbow": "elbow",
-    "wrist_hand": "wrist/hand", "hip": "hip/pelvis", "knee": "knee", "ankle_foot": "ankle/foot", "head": "head",
-    "upper_extremity": "upper extremities", "lower_extremity": "lower extremities", "psych": "mental health",
+    "lumbar": "low back",
+    "cervical": "neck",
+    "thoracic": "upper back",
+    "shoulder": "shoulder",
+    "elbow": "elbow",
+    "wrist_hand": "wrist/hand",
+    "hip": "hip/pelvis",
+    "knee": "knee",
+    "ankle_foot": "ankle/foot",
+    "head": "head",
+    "upper_extremity": "upper extremities",
+    "lower_extremity": "lower extremities",
+    "psych": "mental health",
 }
 # Extremity studies (EMG/NCV) are covered by the spine chapter the nerves come from.
-REGION_ALIASES = {"upper_extremity": {"cervical", "wrist_hand"}, "lower_extremity": {"lumbar", "knee", "ankle_foot"}}
+REGION_ALIASES = {
+    "upper_extremity": {"cervical", "wrist_hand"},
+    "lower_extremity": {"lumbar", "knee", "ankle_foot"},
+}
 
 
 CA_PRIOR = 1.5
@@ -42,22 +58,49 @@ def _region_score(sec: SectionInfo, regions: list[str], from_case: bool) -> tupl
     overlap = [r for r in sec.body_regions if r in expanded]
     if overlap:
         label = REGION_LABELS.get(overlap[0], overlap[0])
-        return (0.5 if from_case else 1.0), f"body region: {label}" + (" (from the case)" if from_case else "")
+        return (0.5 if from_case else 1.0), f"body region: {label}" + (
+            " (from the case)" if from_case else ""
+        )
     if regions and not from_case:
         return None  # the item names another body part
     return -1.0, ""
+
+
+def _latest_before(sections: list[SectionInfo], day: dt.date | None) -> list[SectionInfo]:
+    """MTUS sections of the most recent edition of each guideline title that ended before ``day``."""
+    if day is None:
+        return []
+    ended = [
+        s
+        for s in sections
+        if s.guideline.is_mtus and s.guideline.in_force_to and s.guideline.in_force_to < day
+    ]
+    newest: dict[str, dt.date] = {}
+    for s in ended:
+        t = s.guideline.title
+        newest[t] = max(newest.get(t, s.guideline.in_force_to), s.guideline.in_force_to)
+    return [s for s in ended if s.guideline.in_force_to == newest[s.guideline.title]]
 
 
 def _in_force(sections: list[SectionInfo], day: dt.date | None) -> list[SectionInfo]:
     return [s for s in sections if s.guideline.in_force_on(day)]
 
 
-def rank_sections(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts, limit: int = 8) -> list[SectionMatch]:
+def rank_sections(
+    kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts, limit: int = 8
+) -> list[SectionMatch]:
     """Sections for the request, best first, each with the reasons it matched."""
     if not request.families:
         return []
     candidates = [s for s in kb.candidates(request.families) if s.role == "primary"]
     in_force = _in_force(candidates, facts.request_date)
+    stale: set[str] = set()
+    if not any(s.guideline.is_mtus for s in in_force):
+        # The MTUS edition in force on the request date is not in the knowledge base: show the latest one on
+        # file for each guideline, flagged, rather than let a non-MTUS source look like the first authority.
+        latest = _latest_before(candidates, facts.request_date)
+        stale = {s.key for s in latest}
+        in_force = in_force + latest
     regions, from_case = request.regions, False
     if not regions:
         regions = list(dict.fromkeys(facts.body_regions + detect_regions(" ".join(facts.diagnoses))))
@@ -66,6 +109,12 @@ def rank_sections(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts, lim
     phase = pain_phase(request, facts)
     ca_text = " ".join(facts.claims_administrator_guidelines).lower()
     matches = _score(in_force, request, facts, regions, from_case, text, phase, ca_text)
+    for m in matches:
+        if m.section.key in stale:
+            m.reasons[-1] = (
+                "edition in force on the request date is not in the knowledge base: latest edition on "
+                "file, check the current MTUS"
+            )
     if not matches and regions and not from_case:
         # Nothing covers this body part: fall back to sections for the treatment anywhere, and say so.
         matches = _score(in_force, request, facts, [], True, text, phase, ca_text)
@@ -86,8 +135,16 @@ def rank_sections(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts, lim
     return out[:limit]
 
 
-def _score(in_force: list[SectionInfo], request: ItemRequest, facts: CaseFacts, regions: list[str], from_case: bool,
-           text: str, phase: str, ca_text: str) -> list[SectionMatch]:
+def _score(
+    in_force: list[SectionInfo],
+    request: ItemRequest,
+    facts: CaseFacts,
+    regions: list[str],
+    from_case: bool,
+    text: str,
+    phase: str,
+    ca_text: str,
+) -> list[SectionMatch]:
     day = facts.request_date
     matches: list[SectionMatch] = []
     for sec in in_force:
@@ -99,6 +156,10 @@ def _score(in_force: list[SectionInfo], request: ItemRequest, facts: CaseFacts, 
         treat_hits = find_phrases(text, [t.lower() for t in sec.treatments])
         if sec.match_treatment_only and not treat_hits:
             continue
+        if sec.match_treatment_only and request.compound:
+            score -= (
+                4  # a compound is judged as a whole (any non-recommended ingredient), not by one ingredient
+            )
         if primary:
             score += 10
         elif secondary:
@@ -126,13 +187,20 @@ def _score(in_force: list[SectionInfo], request: ItemRequest, facts: CaseFacts, 
         if cond_hits:
             score += 0.5
             reasons.append(f"condition: {cond_hits[0]}")
-        if sec.section and sec.section.lower() in ca_text and sec.guideline.title.replace("MTUS ", "").lower() in ca_text:
+        if (
+            sec.section
+            and sec.section.lower() in ca_text
+            and sec.guideline.title.replace("MTUS ", "").lower() in ca_text
+        ):
             score += CA_PRIOR
             reasons.append("also cited by the claims administrator")
         if sec.stance == "not recommended":
             reasons.append("guideline stance: not recommended")
-        reasons.append(f"{'MTUS' if sec.guideline.is_mtus else 'non-MTUS'} guideline in force on the request date"
-                       if day else "current guideline (no request date)")
+        reasons.append(
+            f"{'MTUS' if sec.guideline.is_mtus else 'non-MTUS'} guideline in force on the request date"
+            if day
+            else "current guideline (no request date)"
+        )
         matches.append(SectionMatch(sec, score, reasons))
     return matches
 
@@ -148,8 +216,5 @@ def top_citations(matches: list[SectionMatch], n: int = 3) -> list[str]:
     """The best MTUS sections plus the best non-MTUS alternative, for a short list (e.g. n=3)."""
     mtus = [m for m in matches if m.section.guideline.is_mtus]
     other = [m for m in matches if not m.section.guideline.is_mtus]
-    if mtus and other:
-        chosen = mtus[: n - 1] + other[:1]
-    else:
-        chosen = (mtus or other)[:n]
+    chosen = mtus[: n - 1] + other[:1] if mtus and other else (mtus or other)[:n]
     return [m.citation for m in chosen]

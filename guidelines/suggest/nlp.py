@@ -12,6 +12,7 @@ import contextlib
 import logging
 import re
 import threading
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -24,8 +25,15 @@ _RULES: set[str] = set()
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"'(])|\n{2,}")
 # Used only when medspaCy is not installed: a pre-negation cue shortly before the phrase.
 _FALLBACK_NEG = re.compile(
-    r"\b(no|not|denies|denied|without|negative for|absence of|free of|lack of|fails? to|failed to|no evidence of|"
-    r"no documentation of|not documented)\b[^.;]{0,60}$", re.I)
+    r"\b(no|not|denies|denied|without|negative for|absence of|free of|lack of|fails? to|failed to|"
+    r"no evidence of|"
+    r"no documentation of|not documented)\b[^.;]{0,60}$",
+    re.I,
+)
+
+
+# medspaCy's section-less matcher warns on every document; it is expected here.
+warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 
 @dataclass(frozen=True)
@@ -39,11 +47,13 @@ class Mention:
 
 @contextlib.contextmanager
 def _quiet():
-    """PyRuSH logs rules and sentences through the root logger; sentences are PHI, so mute it while it runs."""
+    """PyRuSH logs rules and sentences through the root logger; sentences are PHI, so mute it."""
     previous = logging.root.manager.disable
     logging.disable(logging.WARNING)
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"\[W036\]")
+            yield
     finally:
         logging.disable(previous)
 
@@ -62,14 +72,16 @@ def _load() -> Any:
     if _NLP is None:
         with _LOCK:
             if _NLP is None:
-                # PyRuSH logs each rule (root logger) and each sentence (loguru): records are PHI, keep logs clean.
+                # PyRuSH logs each rule (root logger) and sentence (loguru): records are PHI, keep logs clean.
                 previous = logging.root.manager.disable
                 logging.disable(logging.WARNING)
                 try:
                     import medspacy
 
                     _silence_loguru()
-                    _NLP = medspacy.load(enable=["medspacy_pyrush", "medspacy_target_matcher", "medspacy_context"])
+                    _NLP = medspacy.load(
+                        enable=["medspacy_pyrush", "medspacy_target_matcher", "medspacy_context"]
+                    )
                 except Exception:  # noqa: BLE001 - degrade to the fallback cue list, never raise
                     _NLP = False
                 finally:

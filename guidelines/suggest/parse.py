@@ -96,7 +96,9 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
         fam.insert(0, "opioid")
     diagnostics = [f for f in fam if f in ("mri", "ct", "xray", "emg_ncv", "bone_scan")]
     if diagnostics:
-        fam = diagnostics + [f for f in fam if f not in diagnostics and f not in ("consult", "dme", "surgery")]
+        fam = diagnostics + [
+            f for f in fam if f not in diagnostics and f not in ("consult", "dme", "surgery")
+        ]
         kind = "imaging" if diagnostics[0] != "emg_ncv" else "diagnostic"
     if "lab" in fam and ("ekg" in low or "clearance" in low or "labs" in low):
         fam = ["lab"]
@@ -110,14 +112,22 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
         elif not drugs and "cryotherapy" not in fam and "dme" not in fam and "postop_pt" not in fam:
             fam = ["surgery"] + [f for f in fam if f != "surgery"]
             kind = "surgery"
-    if fam and fam[0] == "consult" and len(fam) > 1 and fam[1] in ("psych_eval", "fce", "chiropractic",
-                                                                   "physical_therapy"):
+    if (
+        fam
+        and fam[0] == "consult"
+        and len(fam) > 1
+        and fam[1] in ("psych_eval", "fce", "chiropractic", "physical_therapy")
+    ):
         fam.pop(0)
     if "topical" in fam and fam[0] != "topical" and re.search(r"\d\s*%|cream|gel|ointment|patch", low):
         fam.remove("topical")
         fam.insert(0, "topical")
         kind = "drug"
-    if "injection" in low and "topical" in fam and any(f in fam for f in ("joint_injection", "esi", "tpi", "facet", "prp")):
+    if (
+        "injection" in low
+        and "topical" in fam
+        and any(f in fam for f in ("joint_injection", "esi", "tpi", "facet", "prp"))
+    ):
         fam.remove("topical")
         kind = "injection"
     if fam and fam[0] in DRUG_FAMILIES:
@@ -148,7 +158,9 @@ def parse_item(description: str | None, quantity: int | None = None) -> ItemRequ
     if req.postoperative and req.families and req.families[0] == "physical_therapy":
         req.families[0] = "postop_pt"
     req.retrospective = "retrospective" in low or bool(re.search(r"\bdos\b", low))
-    req.additional = bool(re.search(r"\b(additional|continue|continued|more|extension|renewal|refill)\b", low))
+    req.additional = bool(
+        re.search(r"\b(additional|continue|continued|more|extension|renewal|refill)\b", low)
+    )
     req.initial = bool(re.search(r"\b(initial|trial|evaluation|eval)\b", low))
     req.compound = low.count("%") >= 2 or bool(re.search(r"compound", low))
     if req.compound and "topical" in req.families:
@@ -186,7 +198,9 @@ def _parse_quantities(req: ItemRequest, text: str) -> None:
     if req.sessions is None:
         m = (
             re.search(r"\((\d+)(?:\s*(?:sessions?|visits?))?\)", low)
-            or re.search(_NUM + r"\s*(?:\(\d+\)\s*)?(?:additional\s+)?(?:sessions?|visits?|treatments?)\b", low)
+            or re.search(
+                _NUM + r"\s*(?:\(\d+\)\s*)?(?:additional\s+)?(?:sessions?|visits?|treatments?)\b", low
+            )
             or re.search(r"^" + _NUM + r"\s+(?:[a-z/-]+\s+){1,4}(?:sessions?|visits?|treatments?)\b", low)
             or re.search(r"(?:sessions?|visits?)\s*,?\s*(?:x\s*)?(\d{1,2})\b", low)
         )

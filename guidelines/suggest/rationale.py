@@ -16,32 +16,41 @@ def _page_ref(m: SectionMatch) -> str:
         if sec.section:
             where += f" ({sec.section})"
         return where
-    return f"the {name}" + (f", {sec.chapter}" if sec.chapter else "") + (f", {sec.section}" if sec.section else "")
+    return (
+        f"the {name}"
+        + (f", {sec.chapter}" if sec.chapter else "")
+        + (f", {sec.section}" if sec.section else "")
+    )
 
 
 def _criterion_for(match: SectionMatch, checks: list[CriterionCheck]) -> str:
-    """The section's criterion the checks used (e.g. the radiculitis visit count), else its first criterion."""
+    """The criterion the checks used (e.g. the radiculitis visit count), else the section's first."""
     texts = match.section.criteria_text
     if not texts:
         return ""
     for c in checks:
         if c.key == "visit_limit" and c.section_key == match.section.key and "(" in c.label:
-            words = [w for w in c.label.rsplit("(", 1)[1].replace("/", " ").replace(",", " ").split() if len(w) > 4]
+            words = [
+                w for w in c.label.rsplit("(", 1)[1].replace("/", " ").replace(",", " ").split() if len(w) > 4
+            ]
             for t in texts:
                 if any(w.lower() in t.lower() for w in words):
                     return t
     return texts[0]
 
 
-def draft_rationale(request: ItemRequest, sections: list[SectionMatch], checks: list[CriterionCheck],
-                    decision: str) -> str:
-    """A paragraph citing guideline, section and page, ending with the conclusion that matches the decision."""
+def draft_rationale(
+    request: ItemRequest, sections: list[SectionMatch], checks: list[CriterionCheck], decision: str
+) -> str:
+    """A paragraph citing guideline, section and page, ending with the conclusion matching the decision."""
     item = (request.core or request.description or "the requested item").strip().rstrip(".")
     if decision == OVER:
-        opening = f"Yes, the request for {item} was medically necessary, medically appropriate, and indicated here."
+        opening = (
+            f"Yes, the request for {item} was medically necessary, medically appropriate, and indicated here."
+        )
         closing = "Therefore, the request was medically necessary."
     else:
-        opening = f"No, the request for {item} was not medically necessary, medically appropriate, or indicated here."
+        opening = f"No, the request for {item} was not medically necessary, medically appropriate, or indicated here."  # noqa: E501
         closing = "Therefore, the request was not medically necessary."
     parts = [opening]
     if sections:
@@ -52,12 +61,21 @@ def draft_rationale(request: ItemRequest, sections: list[SectionMatch], checks: 
         else:
             parts.append(f"The request was reviewed against {_page_ref(top)}.")
     else:
-        parts.append("No MTUS or other guideline section matched this request; the reviewer should cite the evidence relied on.")
+        parts.append(
+            "No MTUS or other guideline section matched this request; "
+            "the reviewer should cite the evidence relied on."
+        )
     for c in checks:
         if c.favours == decision and c.weight > 0 and c.status in ("met", "not met"):
-            quote = f" (\u201c{c.evidence[0].quote[:160]}\u201d, {c.evidence[0].record_title})" if c.evidence else ""
+            quote = (
+                f" (\u201c{c.evidence[0].quote[:160]}\u201d, {c.evidence[0].record_title})"
+                if c.evidence
+                else ""
+            )
             parts.append(f"Here, {c.detail}{quote}.")
     if len(parts) == 2 and decision != OVER:
-        parts.append("Here, the records do not document that the guideline's criteria for this request were met.")
+        parts.append(
+            "Here, the records do not document that the guideline's criteria for this request were met."
+        )
     parts.append(closing)
     return " ".join(parts)

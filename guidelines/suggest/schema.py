@@ -1,4 +1,4 @@
-"""Plain dataclasses the engine reads and returns; no Django, so the engine can be tested and benchmarked alone."""
+"""Plain dataclasses the engine reads and returns: no Django, so it is tested and benchmarked alone."""
 
 from __future__ import annotations
 

@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Load the guideline knowledge base from a data file (default: the packaged data). Idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=None, help="guidelines JSON (default guidelines/data/...)")
+        parser.add_argument(
+            "path", nargs="?", default=None, help="guidelines JSON (default guidelines/data/...)"
+        )
 
     def handle(self, *args, path=None, **options):
         report = load_guidelines(path)
