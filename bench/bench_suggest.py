@@ -26,12 +26,13 @@ from guidelines.suggest.knowledge import KnowledgeBase  # noqa: E402
 from guidelines.suggest.schema import CaseFacts, Record  # noqa: E402
 
 NOTE = (
-    "Subjective: ongoing low back pain radiating to the right lower extremity, rated 6/10. The patient denies "
-    "bowel or bladder dysfunction. She has completed 12 prior physical therapy sessions with minimal relief. "
+    "Subjective: ongoing low back pain radiating to the right lower extremity, rated 6/10. "
+    "The patient denies bowel or bladder dysfunction. "
+    "She has completed 12 prior physical therapy sessions with minimal relief. "
     "Objective: antalgic gait, positive straight leg raise on the right, decreased sensation in the L5 dermatome. "
     "No red flags. Medications: Norco 10/325 mg twice a day, cyclobenzaprine 7.5 mg at night, omeprazole. "
-    "Work status: off work on temporary total disability. Plan: physical therapy 2x6, lumbar MRI, EMG/NCV of the "
-    "lower extremities, follow-up in 4 weeks. "
+    "Work status: off work on temporary total disability. "
+    "Plan: physical therapy 2x6, lumbar MRI, EMG/NCV of the lower extremities, follow-up in 4 weeks. "
 )
 ITEMS = [
     "Physical therapy for the lumbar spine 2x6",
