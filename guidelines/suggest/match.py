@@ -34,6 +34,15 @@ REGION_ALIASES = {
 
 
 CA_PRIOR = 1.5
+CA_GUIDELINE_PRIOR = 1.0
+
+
+def _names_guideline(sec: SectionInfo, ca_text: str) -> bool:
+    """The claims administrator's citation names this guideline edition (title and year)."""
+    g = sec.guideline
+    if not ca_text or not g.is_mtus or not g.year:
+        return False
+    return f"{g.title.replace('MTUS ', '').lower()} {g.year}" in ca_text
 
 
 def pain_phase(request: ItemRequest, facts: CaseFacts) -> str:
@@ -61,8 +70,8 @@ def _region_score(sec: SectionInfo, regions: list[str], from_case: bool) -> tupl
         return (0.5 if from_case else 1.0), f"body region: {label}" + (
             " (from the case)" if from_case else ""
         )
-    if regions and not from_case:
-        return None  # the item names another body part
+    if regions:
+        return None  # the item (or, when it names none, the case) concerns another body part
     return -1.0, ""
 
 
@@ -187,13 +196,13 @@ def _score(
         if cond_hits:
             score += 0.5
             reasons.append(f"condition: {cond_hits[0]}")
-        if (
-            sec.section
-            and sec.section.lower() in ca_text
-            and sec.guideline.title.replace("MTUS ", "").lower() in ca_text
-        ):
+        cited_guideline = _names_guideline(sec, ca_text)
+        if cited_guideline and sec.section and sec.section.lower() in ca_text:
             score += CA_PRIOR
             reasons.append("also cited by the claims administrator")
+        elif cited_guideline:
+            score += CA_GUIDELINE_PRIOR
+            reasons.append("guideline also cited by the claims administrator")
         if sec.stance == "not recommended":
             reasons.append("guideline stance: not recommended")
         reasons.append(

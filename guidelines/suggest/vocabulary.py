@@ -277,13 +277,21 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
             "functional capacity evaluation",
             "fce",
             "work capacity evaluation",
+        ],
+    ),
+    "rom_test": (
+        "evaluation",
+        [
             "grip test",
+            "grip strength test",
             "jamar",
             "range of motion test",
             "range of motion of test",
             "range of motion testing",
             "muscle testing",
             "computerized rom",
+            "computerized range of motion",
+            "strength testing",
         ],
     ),
     "dme": (
