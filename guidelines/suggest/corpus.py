@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .engine import suggest
+from .engine import suggest_case
 from .knowledge import KnowledgeBase
 from .match import top_citations
 from .parse import detect_regions
@@ -43,17 +43,20 @@ def predict(inputs: list[dict[str, Any]], kb: KnowledgeBase) -> dict[str, list[d
     out: dict[str, list[dict[str, Any]]] = {}
     for case in inputs:
         facts = case_facts_from_input(case)
-        preds = []
-        for item in case.get("items", []):
-            facts.claims_administrator_guidelines = [item.get("claims_administrator_guideline") or ""]
-            s = suggest(kb, item.get("item") or "", facts)
-            preds.append(
-                {
-                    "citations": top_citations(s.sections, 3),
-                    "decision": s.decision,
-                    "confidence": round(s.confidence, 2),
-                }
-            )
+        items = case.get("items", [])
+        suggestions = suggest_case(
+            kb,
+            [(i.get("item") or "", None, [i.get("claims_administrator_guideline") or ""]) for i in items],
+            facts,
+        )
+        preds = [
+            {
+                "citations": top_citations(s.sections, 3),
+                "decision": s.decision,
+                "confidence": round(s.confidence, 2),
+            }
+            for s in suggestions
+        ]
         out[case.get("case_number", "")] = preds
     return out
 

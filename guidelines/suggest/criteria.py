@@ -169,6 +169,18 @@ GI_RISK = [
     "gi symptoms",
     "stomach pain",
 ]
+ACUTE_LESION = [
+    "dislocation",
+    "fracture",
+    "instability",
+    "apprehension",
+    "deformity",
+    "cauda equina",
+    "progressive neurologic",
+    "progressive weakness",
+    "locked knee",
+    "unable to bear weight",
+]
 CONSERVATIVE_FAILED = [
     "failed conservative",
     "despite",
@@ -466,8 +478,12 @@ def ongoing_use_check(req: ItemRequest, facts: CaseFacts) -> CriterionCheck:
             _evidence(mentions),
         )
     if pain_phase(req, facts) in ("acute", "postoperative"):
+        if req.count and req.count > 30:
+            return CriterionCheck(
+                "ongoing_use", label, NOT_MET, f"#{req.count} is more than a short (2-3 week) course", UP, 1.0
+            )
         return CriterionCheck(
-            "ongoing_use", label, MET, "acute phase: a short course fits the guideline", OVER, 1.5
+            "ongoing_use", label, MET, "acute phase: a short course fits the guideline", OVER, 1.0
         )
     if chronic:
         return CriterionCheck(
@@ -519,10 +535,76 @@ def stance_check(section: SectionInfo) -> CriterionCheck | None:
     )
 
 
+def conservative_duration_check(req: ItemRequest, facts: CaseFacts) -> CriterionCheck:
+    """ACOEM surgical considerations: months of failed conservative care, unless an acute traumatic lesion."""
+    label = "At least 3 months of conservative care, or an acute lesion needing early surgery"
+    lesion = _present(find_mentions(facts.all_records(), ACUTE_LESION))
+    if lesion:
+        return CriterionCheck(
+            "conservative_duration",
+            label,
+            MET,
+            f"acute lesion documented: \u201c{lesion[0].phrase}\u201d",
+            OVER,
+            1.5,
+            _evidence(lesion),
+        )
+    if facts.injury_date and facts.request_date:
+        days = (facts.request_date - facts.injury_date).days
+        if days < 90:
+            return CriterionCheck(
+                "conservative_duration",
+                label,
+                NOT_MET,
+                f"request {days} days after the injury: conservative care not yet exhausted",
+                UP,
+                2.5,
+            )
+        return CriterionCheck(
+            "conservative_duration", label, MET, f"request {days} days after the injury", OVER, 0.5
+        )
+    return CriterionCheck("conservative_duration", label, UNKNOWN, "injury or request date unknown", "", 0.0)
+
+
+ASSOCIATED = re.compile(
+    r"associated surgical|post-?op|postoperative|pre-?op|preoperative|medical clearance|"
+    r"labs to include|\bekg\b|chest x-ray"
+)
+
+
+def concurrent_surgery_check(req: ItemRequest, facts: CaseFacts) -> CriterionCheck | None:
+    """Services tied to a surgery stand or fall with it ("the concurrent request for surgery is supported")."""
+    if not facts.concurrent_surgery or req.kind == "drug" or req.families[:1] == ["surgery"]:
+        return None
+    if not ASSOCIATED.search((req.core or req.description).lower()):
+        return None
+    label = "The concurrent surgery is supported"
+    if facts.concurrent_surgery == OVER:
+        return CriterionCheck(
+            "concurrent_surgery",
+            label,
+            MET,
+            "the surgery requested with it is suggested as medically necessary",
+            OVER,
+            3.0,
+        )
+    return CriterionCheck(
+        "concurrent_surgery",
+        label,
+        NOT_MET,
+        "the surgery requested with it is not supported, so the associated service is not needed",
+        UP,
+        3.0,
+    )
+
+
 def run_checks(req: ItemRequest, sections: list[SectionInfo], facts: CaseFacts) -> list[CriterionCheck]:
     """The criteria that apply to this kind of request, each checked against the case."""
     checks: list[CriterionCheck] = []
     fam = req.families[0] if req.families else ""
+    concurrent = concurrent_surgery_check(req, facts)
+    if concurrent:
+        checks.append(concurrent)
     top = sections[0] if sections else None
     if top is not None:
         st = stance_check(top)
@@ -609,7 +691,7 @@ def run_checks(req: ItemRequest, sections: list[SectionInfo], facts: CaseFacts) 
     elif fam in ("opioid", "tramadol"):
         phase = pain_phase(req, facts)
         checks.append(
-            phase_check(req, facts, ("acute", "postoperative"), "Acute or post-operative pain", OVER, 2.5)
+            phase_check(req, facts, ("acute", "postoperative"), "Acute or post-operative pain", OVER, 1.5)
         )
         if phase in ("chronic", "subacute"):
             checks.append(functional_improvement_check(facts))
@@ -649,6 +731,7 @@ def run_checks(req: ItemRequest, sections: list[SectionInfo], facts: CaseFacts) 
         if c:
             checks.append(c)
     elif fam == "surgery":
+        checks.append(conservative_duration_check(req, facts))
         checks.append(
             findings_check(
                 "imaging_lesion",

@@ -59,6 +59,7 @@ class CaseFacts:
     injury_date: dt.date | None = None
     claims_administrator_guidelines: list[str] = field(default_factory=list)
     summary_text: str = ""
+    concurrent_surgery: str = ""  # suggested decision for a surgery requested in the same case, if any
 
     def all_records(self) -> list[Record]:
         """The records plus the reviewer's summary (as its own record) that have text."""

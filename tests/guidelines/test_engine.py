@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from guidelines.suggest.engine import suggest
+from guidelines.suggest.engine import suggest, suggest_case
 from guidelines.suggest.schema import CaseFacts, Record
 from tests.guidelines.conftest import seed_facts
 
@@ -91,3 +91,29 @@ def test_no_records_and_no_dates_degrade_gracefully(kb):
     s = suggest(kb, "Physical therapy", None)
     assert s.sections and s.rationale
     assert all(c.status in ("met", "not met", "unknown") for c in s.checks)
+
+
+def test_services_tied_to_a_surgery_follow_it(kb):
+    note = Record(
+        "Orthopedic note", dt.date(2016, 11, 10), "Recurrent anterior shoulder dislocation with apprehension."
+    )
+    facts = CaseFacts(records=[note], request_date=dt.date(2016, 11, 21), injury_date=dt.date(2016, 10, 21))
+    items = [
+        ("Left shoulder arthroscopy with Bankart repair", None, []),
+        ("Associated surgical service: Cold therapy for one week", None, []),
+    ]
+    surgery, cold = suggest_case(kb, items, facts)
+    assert surgery.decision == "Overturned"
+    assert cold.decision == "Overturned"
+    assert any(c.key == "concurrent_surgery" and c.status == "met" for c in cold.checks)
+    early = CaseFacts(
+        records=[Record("Note", None, "Small supraspinatus tear.")],
+        request_date=dt.date(2016, 12, 1),
+        injury_date=dt.date(2016, 10, 10),
+    )
+    surgery, cold = suggest_case(
+        kb, [("Right shoulder arthroscopy rotator cuff repair", None, []), items[1]], early
+    )
+    assert surgery.decision == "Upheld"
+    assert any("conservative care not yet exhausted" in c.detail for c in surgery.checks)
+    assert cold.decision == "Upheld"
