@@ -573,7 +573,7 @@ ASSOCIATED = re.compile(
 
 
 def concurrent_surgery_check(req: ItemRequest, facts: CaseFacts) -> CriterionCheck | None:
-    """Services tied to a surgery stand or fall with it ("the concurrent request for surgery is supported")."""
+    """Services tied to a surgery stand or fall with it ("the concurrent request for surgery ...")."""
     if not facts.concurrent_surgery or req.kind == "drug" or req.families[:1] == ["surgery"]:
         return None
     if not ASSOCIATED.search((req.core or req.description).lower()):
