@@ -80,6 +80,10 @@ def test_assigned_reviewer_sees_ranked_sections_checks_and_fill_buttons(reviewer
     assert 'data-guidelines-fill="id_rationale"' in html
     assert "Insert draft rationale" in html and "Use this citation" in html
     assert "guidelines/suggest.js" in html
+    assert (
+        'data-value="MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical medicine treatment"'
+        in html
+    )
 
 
 def test_unsafe_field_ids_are_dropped(reviewer_client, assigned_item):
@@ -125,3 +129,17 @@ def test_service_suggestion_for_db_item(assigned_item):
     assert s.decision == "Upheld"
     assert s.sections[0].section.guideline.is_mtus
     assert any(c.key == "visit_limit" and c.status == "not met" for c in s.checks)
+
+
+def test_seed_case_through_the_service(seed_case, loaded_guidelines):
+    """The seed letter's two items, imported through intake and suggested from the database."""
+    pt, mri = seed_case.disputed_items.order_by("position")
+    s_pt = services.suggest_for_disputed_item(pt)
+    s_mri = services.suggest_for_disputed_item(mri)
+    assert s_pt.decision == "Upheld"
+    assert s_pt.citation_line == (
+        "MTUS Chronic Pain Medical Treatment 2009, Section(s): Introduction, Physical Medicine"
+    )
+    assert s_mri.decision == "Overturned"
+    assert s_mri.citation_line == "MTUS Low Back Complaints 2004, Section(s): Special Studies"
+    assert "medically necessary" in s_mri.rationale and "not medically necessary" in s_pt.rationale
