@@ -98,6 +98,13 @@ def suggest(
     prior = kind_prior_check(request)
     decision, confidence, drivers = decide(checks + ([prior] if prior else []))
     message = "" if sections else NO_MATCH
+    if (
+        sections
+        and request.kind in ("imaging", "diagnostic")
+        and not request.regions
+        and not facts.body_regions
+    ):
+        message = "The item names no body region: name it (e.g. lumbar spine) for the chapter that applies."
     if not (description or "").strip():
         message = "The item has no description. " + NO_MATCH
     if not sections:

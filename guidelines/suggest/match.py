@@ -70,9 +70,7 @@ def _region_score(sec: SectionInfo, regions: list[str], from_case: bool) -> tupl
         return (0.5 if from_case else 1.0), f"body region: {label}" + (
             " (from the case)" if from_case else ""
         )
-    if regions:
-        return None  # the item (or, when it names none, the case) concerns another body part
-    return -1.0, ""
+    return None  # a body-part section needs that body part, named by the item or, failing that, the case
 
 
 def _latest_before(sections: list[SectionInfo], day: dt.date | None) -> list[SectionInfo]:
@@ -102,12 +100,13 @@ def rank_sections(
     if not request.families:
         return []
     candidates = [s for s in kb.candidates(request.families) if s.role == "primary"]
-    in_force = _in_force(candidates, facts.request_date)
+    day = facts.request_date or dt.date.today()  # no request date: the editions in force today
+    in_force = _in_force(candidates, day)
     stale: set[str] = set()
     if not any(s.guideline.is_mtus for s in in_force):
         # The MTUS edition in force on the request date is not in the knowledge base: show the latest one on
         # file for each guideline, flagged, rather than let a non-MTUS source look like the first authority.
-        latest = _latest_before(candidates, facts.request_date)
+        latest = _latest_before(candidates, day)
         stale = {s.key for s in latest}
         in_force = in_force + latest
     regions, from_case = request.regions, False

@@ -119,7 +119,12 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
         and fam[1] in ("psych_eval", "fce", "chiropractic", "physical_therapy")
     ):
         fam.pop(0)
-    if "topical" in fam and fam[0] != "topical" and re.search(r"\d\s*%|cream|gel|ointment|patch", low):
+    if (
+        "topical" in fam
+        and fam[0] != "topical"
+        and "opioid" not in fam
+        and re.search(r"\d\s*%|cream|gel|ointment|patch", low)
+    ):
         fam.remove("topical")
         fam.insert(0, "topical")
         kind = "drug"
@@ -130,6 +135,9 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
     ):
         fam.remove("topical")
         kind = "injection"
+    if "opioid" in fam and fam[0] == "topical":
+        fam.remove("opioid")
+        fam.insert(0, "opioid")  # a transdermal opioid (Butrans, Duragesic) is judged as an opioid
     if fam and fam[0] in DRUG_FAMILIES:
         kind = "drug"
     elif fam:

@@ -250,7 +250,17 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
             "microdiscectomy",
             "osteotomy",
             "carpal tunnel release",
+            "acdf",
+            "arthrodesis",
+            "kyphoplasty",
+            "vertebroplasty",
+            "tka",
+            "tha",
         ],
+    ),
+    "discography": (
+        "diagnostic",
+        ["discogram", "discography", "provocative discography"],
     ),
     "consult": (
         "consult",

@@ -117,3 +117,8 @@ def test_services_tied_to_a_surgery_follow_it(kb):
     assert surgery.decision == "Upheld"
     assert any("conservative care not yet exhausted" in c.detail for c in surgery.checks)
     assert cold.decision == "Upheld"
+
+
+def test_imaging_without_a_body_region_asks_for_one(kb):
+    s = suggest(kb, "MRI", CaseFacts(request_date=dt.date(2016, 12, 1)))
+    assert "names no body region" in s.message

@@ -87,3 +87,8 @@ def test_bad_input_never_raises(text):
     req = parse_item(text)
     assert req.families == []
     assert req.units is None or isinstance(req.units, int)
+
+
+def test_transdermal_opioid_is_an_opioid_not_a_topical():
+    assert parse_item("Butrans patch 10mcg #4").families[0] == "opioid"
+    assert parse_item("Lidoderm 5% patch #30").families[0] == "topical"
