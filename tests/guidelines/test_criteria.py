@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from guidelines.suggest import criteria
 from guidelines.suggest.parse import parse_item
 from guidelines.suggest.schema import CaseFacts, Record
@@ -108,3 +110,13 @@ def test_muscle_relaxant_ongoing_use_in_chronic_pain():
     )
     c = criteria.ongoing_use_check(req, case)
     assert c.status == "not met" and c.favours == "Upheld"
+
+
+def test_context_negation_comes_from_medspacy():
+    """ConText catches negation cues the short fallback list would miss ('... is unlikely')."""
+    pytest.importorskip("medspacy")
+    from guidelines.suggest.nlp import find_mentions, nlp_available
+
+    assert nlp_available()
+    mentions = find_mentions([Record("ED note", None, "Fracture is unlikely.")], ["fracture"])
+    assert [m.negated for m in mentions] == [True]

@@ -47,3 +47,12 @@ def test_editions_and_trust_flags_are_kept(loaded_guidelines):
     assert pm.unverified is True and pm.unverified_figures
     assert "seed letter" in pm.source.lower() or "seed" in pm.source.lower()
     assert pm.citation == "MTUS Chronic Pain Medical Treatment 2009, Section(s): Physical Medicine"
+
+
+def test_admin_lists_sections_and_their_history(admin_client, loaded_guidelines):
+    section = GuidelineSection.objects.get(key="acoem-lumbar-mri-imaging")
+    changelist = admin_client.get("/admin/guidelines/guidelinesection/?q=special+studies")
+    assert changelist.status_code == 200
+    assert "acoem-lumbar-mri-imaging" in changelist.content.decode()
+    history = admin_client.get(f"/admin/guidelines/guidelinesection/{section.pk}/history/")
+    assert history.status_code == 200
