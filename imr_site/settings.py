@@ -222,7 +222,5 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "SAMEORIGIN"
-else:
-    # The embedded PDF viewer shows record files in a same-origin frame.
-    X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page is framed, except record PDFs in the reviewer's embedded viewer (xframe_options_sameorigin).
+X_FRAME_OPTIONS = "DENY"
