@@ -28,7 +28,7 @@ _DEGREES = {"md", "do", "dc", "dpm", "phd", "psyd", "np", "pac", "facs", "faaos"
 def normalize_party_name(name: str) -> str:
     """Case, punctuation and legal suffixes removed: 'Example Distribution Co.' -> 'example distribution'."""
     text = name.lower().replace("&", " and ")
-    text = re.sub(r"\bpa-c\b", "pac", text)
+    text = re.sub(r"\bpa-c\b", "pac", text).replace(".", "")  # "M.D." -> "md", "Co." -> "co"
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
     while words and (words[-1] in _SUFFIXES or words[-1] in _DEGREES):
         words.pop()

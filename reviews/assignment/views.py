@@ -257,7 +257,7 @@ def accept(request: HttpRequest, assignment_id: int) -> HttpResponse:
     try:
         services.accept_assignment(assignment, by=request.user, attest_no_conflict=True)
     except services.AssignmentError as exc:
-        return _answer_response(request, assignment, errors={"__all__": str(exc)})
+        return _answer_response(request, assignment, errors={"general": str(exc)})
     return _answer_response(request, assignment, notice=f"Case {assignment.case.case_number} accepted.")
 
 
@@ -279,7 +279,7 @@ def decline(request: HttpRequest, assignment_id: int) -> HttpResponse:
             conflicting_party=form.cleaned_data["conflicting_party"],
         )
     except services.AssignmentError as exc:
-        return _answer_response(request, assignment, errors={"__all__": str(exc)}, posted=request.POST)
+        return _answer_response(request, assignment, errors={"general": str(exc)}, posted=request.POST)
     notice = f"Case {assignment.case.case_number} returned to the administrators."
     if request.htmx:
         return render(request, ACCEPT_DECLINE, {"assignment": assignment, "notice": notice, "declined": True})
