@@ -104,10 +104,9 @@ def _score(suggestion: Suggestion, case: Case, wanted: Specialty | None, items: 
     score += headroom * (1 - crowd / CROWDED_AT)
     if case.due_date:
         days = (case.due_date - timezone.localdate()).days
-        reasons.append(
-            f"{suggestion.due_before} of its open cases due on or before this one "
-            f"(due in {days} day{'s' if abs(days) != 1 else ''})."
-        )
+        plural = "s" if abs(days) != 1 else ""
+        when = f"due in {days} day{plural}" if days >= 0 else f"overdue by {-days} day{plural}"
+        reasons.append(f"{suggestion.due_before} of its open cases due on or before this one ({when}).")
 
     if case.due_date and any("before the case is due" in w for w in suggestion.eligibility.warnings):
         score += LICENSE_LAPSES_BEFORE_DUE
@@ -152,5 +151,5 @@ def rank_reviewers(
             suggestion.blockers.insert(0, "Currently assigned to this case.")
         _score(suggestion, case, wanted, items)
         suggestions.append(suggestion)
-    suggestions.sort(key=lambda s: (not s.assignable, -s.score, s.open_cases, str(s.reviewer)))
+    suggestions.sort(key=lambda s: (not s.assignable, -s.score, s.open_cases, str(s.reviewer), s.reviewer.pk))
     return suggestions

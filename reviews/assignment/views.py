@@ -68,6 +68,8 @@ def panel_context(case: Case, form: AssignForm | None = None, **extra) -> dict:
         "current_problems": current_problems,
         "assignable": assignable,
         "suggestions": suggestions,
+        "ranked": [s for s in suggestions if s.assignable],
+        "blocked": [s for s in suggestions if not s.assignable],
         "form": form,
         "events": case.assignment_events.select_related("actor", "from_reviewer__user", "to_reviewer__user"),
         **extra,
