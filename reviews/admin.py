@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -120,11 +121,21 @@ class AssignmentAdmin(admin.ModelAdmin):
                 by=request.user,
                 reason=form.cleaned_data.get("reason", ""),
             )
-        except assignment_services.AssignmentError as exc:  # lost a race after validation
+        except assignment_services.AssignmentError as exc:  # lost a race after the form validated
             messages.error(request, str(exc))
-            raise
+            return
         obj.pk = created.pk
         obj.refresh_from_db()
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is None:
+            return None
+        return super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:
+            return redirect("admin:reviews_assignment_changelist")
+        return super().response_add(request, obj, post_url_continue)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -145,7 +145,8 @@ def assign(
             reason=reason,
         )  # fmt: skip
     case.refresh_from_db()
-    notify_assigned(assignment)
+    # After the commit: a rolled-back assignment (e.g. inside the admin site's transaction) sends nothing.
+    transaction.on_commit(lambda: notify_assigned(assignment))
     return assignment
 
 
@@ -178,7 +179,8 @@ def reassign(
             from_reviewer=current.reviewer, to_reviewer=reviewer, reason=reason,
         )  # fmt: skip
     case.refresh_from_db()
-    notify_assigned(assignment)
+    # After the commit: a rolled-back assignment (e.g. inside the admin site's transaction) sends nothing.
+    transaction.on_commit(lambda: notify_assigned(assignment))
     return assignment
 
 

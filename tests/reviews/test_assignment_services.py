@@ -23,9 +23,12 @@ def ortho():
     return reviewer_with_credentials(specialties=("orthopedic_surgery",))
 
 
-def test_assign_records_who_when_and_moves_the_case(admin_user, ortho, mailoutbox):
+def test_assign_records_who_when_and_moves_the_case(
+    admin_user, ortho, mailoutbox, django_capture_on_commit_callbacks
+):
     case = eligible_case()
-    assignment = services.assign(case, ortho, by=admin_user, reason="Best match")
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment = services.assign(case, ortho, by=admin_user, reason="Best match")
     case.refresh_from_db()
     assert case.status == "assigned"
     assert assignment.active and assignment.reviewer == ortho and assignment.assigned_by == admin_user
@@ -42,9 +45,12 @@ def test_assign_records_who_when_and_moves_the_case(admin_user, ortho, mailoutbo
     assert len(mailoutbox) == 1
 
 
-def test_the_email_names_only_the_case_number(admin_user, ortho, mailoutbox):
+def test_the_email_names_only_the_case_number(
+    admin_user, ortho, mailoutbox, django_capture_on_commit_callbacks
+):
     case = eligible_case(diagnoses=["lumbar radiculopathy"], injury_description="Fell from a ladder")
-    services.assign(case, ortho, by=admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assign(case, ortho, by=admin_user)
     (mail,) = mailoutbox
     assert mail.to == [ortho.user.email]
     assert case.case_number in mail.subject and case.case_number in mail.body
@@ -54,10 +60,15 @@ def test_the_email_names_only_the_case_number(admin_user, ortho, mailoutbox):
     assert ortho.user.last_name not in text
 
 
-def test_a_conflicting_reviewer_is_never_assigned(admin_user, ortho, mailoutbox):
+def test_a_conflicting_reviewer_is_never_assigned(
+    admin_user, ortho, mailoutbox, django_capture_on_commit_callbacks
+):
     case = eligible_case(claims_administrator="Example Claims Services")
     affiliate(ortho, "EXAMPLE CLAIMS SERVICES, INC.", kind="claims_administrator")
-    with pytest.raises(AssignmentError, match="matches the case's claims administrator"):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(AssignmentError, match="matches the case's claims administrator"),
+    ):
         services.assign(case, ortho, by=admin_user)
     case.refresh_from_db()
     assert case.status == "eligible"
@@ -105,13 +116,17 @@ def test_the_database_allows_one_active_assignment_per_case(ortho):
         Assignment.objects.create(case=first.case, reviewer=reviewer_with_credentials(), active=True)
 
 
-def test_reassign_needs_a_reason_and_records_from_and_to(admin_user, ortho, mailoutbox):
+def test_reassign_needs_a_reason_and_records_from_and_to(
+    admin_user, ortho, mailoutbox, django_capture_on_commit_callbacks
+):
     case = eligible_case()
-    first = services.assign(case, ortho, by=admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.assign(case, ortho, by=admin_user)
     other = reviewer_with_credentials(specialties=("sports_medicine",))
     with pytest.raises(AssignmentError, match="Give a reason to reassign"):
         services.reassign(case, other, by=admin_user, reason="  ")
-    second = services.reassign(case, other, by=admin_user, reason="Reviewer on leave")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.reassign(case, other, by=admin_user, reason="Reviewer on leave")
     first.refresh_from_db()
     case.refresh_from_db()
     assert (first.active, first.end_reason, first.ended_by) == (False, "Reviewer on leave", admin_user)
@@ -146,11 +161,12 @@ def test_unassign_returns_the_case_to_eligible(admin_user, ortho):
     assert AssignmentEvent.objects.filter(case=case, action="unassigned", from_reviewer=ortho).exists()
 
 
-def test_bulk_assign_screens_each_case(admin_user, ortho, mailoutbox):
+def test_bulk_assign_screens_each_case(admin_user, ortho, mailoutbox, django_capture_on_commit_callbacks):
     fine1, fine2 = eligible_case(), eligible_case()
     conflicting = eligible_case(employer="Northwind Traders")
     affiliate(ortho, "northwind traders inc")
-    outcomes = services.bulk_assign([fine1, conflicting, fine2], ortho, by=admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = services.bulk_assign([fine1, conflicting, fine2], ortho, by=admin_user)
     assert [(o.case_number, o.ok) for o in outcomes] == [
         (fine1.case_number, True),
         (conflicting.case_number, False),

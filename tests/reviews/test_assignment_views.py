@@ -74,11 +74,12 @@ def test_case_page_shows_ranked_suggestions_with_reasons(admin_client):
     assert "matches the case&#x27;s employer" in page or "matches the case's employer" in page
 
 
-def test_assign_through_the_ui(admin_client, admin_user, mailoutbox):
+def test_assign_through_the_ui(admin_client, admin_user, mailoutbox, django_capture_on_commit_callbacks):
     case = eligible_case()
     reviewer = reviewer_with_credentials()
     url = reverse("reviews:assignment:assign", args=[case.case_number])
-    response = admin_client.post(url, {"reviewer": reviewer.pk, "reason": ""}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"reviewer": reviewer.pk, "reason": ""}, follow=True)
     assert response.status_code == 200
     assert f"Case {case.case_number} assigned to {reviewer}" in response.content.decode()
     assert case.assignments.get(active=True).reviewer == reviewer
@@ -188,11 +189,14 @@ def test_admin_site_refuses_a_conflicting_assignment(admin_client):
     assert not Assignment.objects.exists()
 
 
-def test_admin_site_assignment_goes_through_the_service(admin_client, admin_user, mailoutbox):
+def test_admin_site_assignment_goes_through_the_service(
+    admin_client, admin_user, mailoutbox, django_capture_on_commit_callbacks
+):
     case = eligible_case()
     reviewer = reviewer_with_credentials()
     url = reverse("admin:reviews_assignment_add")
-    response = admin_client.post(url, {"case": case.pk, "reviewer": reviewer.pk, "reason": "From admin"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"case": case.pk, "reviewer": reviewer.pk, "reason": "From admin"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "assigned"
