@@ -4,8 +4,10 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from reviews.assignment import services as assignment_services
+from reviews.assignment.conflicts import screen_conflicts
 from reviews.assignment.eligibility import evaluate_eligibility
 from reviews.assignment.forms import AssignmentAdminForm
+from reviews.assignment.queries import open_assignments
 from reviews.models import (
     Affiliation,
     Assignment,
@@ -61,6 +63,16 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
         if "is_active" in form.changed_data:
             obj.deactivated_at = None if obj.is_active else timezone.now()
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """A newly declared affiliation may conflict with a case already assigned: say so at once."""
+        super().save_related(request, form, formsets, change)
+        for assignment in open_assignments().filter(reviewer=form.instance).select_related("case"):
+            for conflict in screen_conflicts(form.instance, assignment.case):
+                messages.warning(
+                    request,
+                    f"Case {assignment.case.case_number}: conflict found after assignment: {conflict}.",
+                )
 
 
 @admin.register(AssignmentEvent)

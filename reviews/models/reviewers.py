@@ -5,8 +5,11 @@ Eligibility is computed (``reviews.assignment.eligibility``), never typed; these
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 US_STATES = [
@@ -88,22 +91,27 @@ class ReviewerProfile(models.Model):
         """For administrators' screens only; never printed on a letter."""
         return str(self)
 
-    def licensure_states(self) -> list[str]:
-        """State names of licensure as the letter prints them (no license numbers)."""
+    def licensure_states(self, on: datetime.date | None = None) -> list[str]:
+        """State names of current licensure as the letter prints them (no license numbers).
+
+        A license expired on ``on`` (default: today in California) is not licensure and is left out.
+        """
+        on = on or timezone.localdate()
         names = dict(US_STATES)
         seen: list[str] = []
         for lic in self.licenses.all():
             name = names.get(lic.state, lic.state)
-            if name not in seen:
+            if lic.expires_on >= on and name not in seen:
                 seen.append(name)
         return seen
 
-    def specialty_labels(self) -> list[str]:
-        """Certification(s)/Specialty as the letter prints them."""
+    def specialty_labels(self, on: datetime.date | None = None) -> list[str]:
+        """Certification(s)/Specialty as the letter prints them; lapsed certifications left out."""
+        on = on or timezone.localdate()
         seen: list[str] = []
         for cert in self.certifications.all():
             label = Specialty(cert.specialty).label
-            if label not in seen:
+            if (cert.expires_on is None or cert.expires_on >= on) and label not in seen:
                 seen.append(label)
         return seen
 

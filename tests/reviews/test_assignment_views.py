@@ -332,3 +332,24 @@ def test_bulk_page_query_count_does_not_grow_with_reviewers(admin_client):
     for _ in range(6):
         _reviewer_with_open_case()
     assert _count(admin_client, url, cases=cases) == few
+
+
+def test_admin_site_pages_for_reviewers_and_assignments_render(admin_client):
+    assignment = AssignmentFactory(reviewer=reviewer_with_credentials(hours_per_week=4))
+    for url in [
+        reverse("admin:reviews_assignment_changelist"),
+        reverse("admin:reviews_assignment_add"),
+        reverse("admin:reviews_assignment_change", args=[assignment.pk]),
+        reverse("admin:reviews_reviewerprofile_changelist"),
+        reverse("admin:reviews_reviewerprofile_change", args=[assignment.reviewer.pk]),
+    ]:
+        assert admin_client.get(url).status_code == 200, url
+    changelist = admin_client.get(reverse("admin:reviews_reviewerprofile_changelist")).content.decode()
+    assert "Not eligible: 4 hours a week in active practice" in changelist
+    # An existing assignment is read-only in the admin site: posting changes nothing.
+    other = reviewer_with_credentials()
+    admin_client.post(
+        reverse("admin:reviews_assignment_change", args=[assignment.pk]), {"reviewer": other.pk, "active": ""}
+    )
+    assignment.refresh_from_db()
+    assert assignment.reviewer != other and assignment.active

@@ -116,6 +116,20 @@ def test_letter_credentials_are_states_and_certifications_never_name_or_numbers(
     )
     assert reviewer.licensure_states() == ["Texas", "New York", "California"]
     assert reviewer.specialty_labels() == ["Preventive Medicine", "Occupational Medicine"]
+    LicenseFactory(
+        reviewer=reviewer, state="NV", expires_on=datetime.date.today() - datetime.timedelta(days=1)
+    )
+    CertificationFactory(
+        reviewer=reviewer,
+        specialty="neurology",
+        expires_on=datetime.date.today() - datetime.timedelta(days=1),
+    )
+    assert reviewer.licensure_states() == [
+        "Texas",
+        "New York",
+        "California",
+    ]  # a lapsed license is not licensure
+    assert reviewer.specialty_labels() == ["Preventive Medicine", "Occupational Medicine"]
     printed = " ".join(reviewer.licensure_states() + reviewer.specialty_labels())
     assert reviewer.user.last_name not in printed
     for lic in reviewer.licenses.all():
