@@ -199,6 +199,11 @@ IMR_ORGANISATION = {
     ),
     "phone": env("IMR_ORG_PHONE", default="(855) 865-8873"),
 }
+# Labor Code 139.5 accepts a license from any state; an organisation may still require a California
+# license for some reviews: "never", "expedited" or "always".
+IMR_CALIFORNIA_LICENSE_REQUIRED = env("IMR_CALIFORNIA_LICENSE_REQUIRED", default="never")
+# Where links in emails point (e.g. https://imr.example.org); empty gives relative links.
+IMR_SITE_URL = env("IMR_SITE_URL", default="")
 # Optional second look at a signed draft before the letter is issued (per organisation).
 IMR_QA_REQUIRED = env.bool("IMR_QA_REQUIRED", default=False)
 

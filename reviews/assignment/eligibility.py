@@ -41,7 +41,7 @@ def requires_california_license(case: Case | None) -> bool:
     """
     if case is None:
         return False
-    policy = getattr(settings, "IMR_CALIFORNIA_LICENSE_REQUIRED", "never")
+    policy = settings.IMR_CALIFORNIA_LICENSE_REQUIRED
     if policy == "always":
         return True
     return policy == "expedited" and case.review_type == "expedited"

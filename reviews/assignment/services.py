@@ -109,7 +109,7 @@ def notify_assigned(assignment: Assignment) -> None:
         "review_type": assignment.case.get_review_type_display(),
         "due_date": assignment.due_date,
         "dashboard_path": reverse("reviews:dashboard"),
-        "site_url": getattr(settings, "IMR_SITE_URL", ""),
+        "site_url": settings.IMR_SITE_URL,
         "organisation": settings.IMR_ORGANISATION["name"],
     }
     body = render_to_string("reviews/assignment/email_assigned.txt", context)
