@@ -80,6 +80,54 @@ def load_users() -> dict[str, object]:
     return users
 
 
+# More reviewers so the assignment screens show each rule at work (added by the assignment part):
+# username, first, last, licenses (state, number, days until expiry), specialties, years, hours, affiliations.
+ASSIGNMENT_DEMO_REVIEWERS = [
+    ("dr.patel", "Priya", "Patel", [("CA", "CA-A-130003", 20)], ["pmr", "pain_medicine"], 14, 36, []),
+    # Works for the seed case's employer: screened out of it, with the reason shown.
+    ("dr.okafor", "Sam", "Okafor", [("CA", "CA-G-140004", 900)], ["orthopedic_surgery"], 22, 30,
+     [("employer", "Example Distribution, Inc.")]),
+    # Part-time practice: shown as not eligible (fewer than 24 hours a week).
+    ("dr.nguyen", "Lee", "Nguyen", [("CA", "CA-A-150005", 900)], ["family_medicine"], 9, 12, []),
+]  # fmt: skip
+
+
+@transaction.atomic
+def load_assignment_reviewers() -> list[str]:
+    from reviews.models import Affiliation
+
+    User = get_user_model()
+    group = Group.objects.get(name=REVIEWER)
+    today = datetime.date.today()
+    for username, first, last, licenses, specialties, years, hours, affiliations in ASSIGNMENT_DEMO_REVIEWERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+        )
+        if created:
+            user.set_password("imr-demo-reviewer")
+            user.save()
+        user.groups.add(group)
+        profile, _ = ReviewerProfile.objects.get_or_create(
+            user=user, defaults={"years_in_practice": years, "hours_per_week": hours, "max_open_cases": 6}
+        )
+        for state, number, days in licenses:
+            License.objects.get_or_create(
+                reviewer=profile,
+                state=state,
+                defaults={
+                    "number": number,
+                    "expires_on": today + datetime.timedelta(days=days),
+                    "verified_on": today,
+                },
+            )
+        for specialty in specialties:
+            Certification.objects.get_or_create(reviewer=profile, specialty=specialty)
+        for kind, name in affiliations:
+            Affiliation.objects.get_or_create(reviewer=profile, kind=kind, name=name)
+    return [f"user {row[0]}" for row in ASSIGNMENT_DEMO_REVIEWERS]
+
+
 def load_cases() -> list[str]:
     lines = []
     if not Case.objects.filter(case_number="CM15-0165834").exists():
@@ -90,5 +138,6 @@ def load_cases() -> list[str]:
 def load_demo() -> list[str]:
     users = load_users()
     lines = [f"user {name}" for name in users]
+    lines += load_assignment_reviewers()
     lines += load_cases()
     return lines
