@@ -292,7 +292,7 @@ def _limit_for(section: SectionInfo, facts: CaseFacts) -> dict | None:
     text = (" ".join(facts.diagnoses) + " " + facts.summary_text[:3000]).lower()
     for lim in limits:
         words = re.split(r"[/,;() ]+", str(lim.get("applies_to", "")).lower())
-        if any(len(w) > 5 and w in text for w in words):
+        if any(len(w) > 5 and w[:7] in text for w in words):  # stems: radiculitis ~ radiculopathy
             return lim
     return limits[0]
 

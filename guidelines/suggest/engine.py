@@ -163,7 +163,12 @@ def citation_line(kb: KnowledgeBase, sections: list[SectionMatch], checks: list[
         and s.section
         and s.section != top.section
     ]
-    chosen = sorted([top, *extra[:1]], key=lambda s: s.page or 9999)
+    # Letters list sections in page order ("Introduction, Physical Medicine"); without pages, the general
+    # section (the Introduction's functional-improvement rule) comes first.
+    if top.page and all(s.page for s in extra[:1]):
+        chosen = sorted([top, *extra[:1]], key=lambda s: s.page)
+    else:
+        chosen = [*extra[:1], top]
     return format_citation(top.guideline, [s.section for s in chosen if s.section], top.chapter)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from .citation import guideline_name
 from .schema import CriterionCheck, ItemRequest, SectionMatch
 
 OVER = "Overturned"
+# Criteria that describe the guideline itself (dates, layout), not a clinical rule: not quoted in a rationale.
+_META = re.compile(r"\bapplies to\b|requests? made|effective|regulations?\b|\bupdate\b|organi[sz]ed by", re.I)
 
 
 def _page_ref(m: SectionMatch) -> str:
@@ -36,7 +40,20 @@ def _criterion_for(match: SectionMatch, checks: list[CriterionCheck]) -> str:
             for t in texts:
                 if any(w.lower() in t.lower() for w in words):
                     return t
-    return texts[0]
+    clinical = [t for t in texts if not _META.search(t)]
+    return (clinical or list(texts))[0]
+
+
+def _sentence_case(text: str) -> str:
+    """Lower-case the first letter to continue a sentence, unless it starts an acronym (GI, NSAIDs, MRI)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _where(m: SectionMatch) -> str:
+    ref = _page_ref(m)
+    return f"on {ref}" if ref.startswith("page ") else f"in {ref}"
 
 
 def draft_rationale(
@@ -57,7 +74,7 @@ def draft_rationale(
         top = sections[0]
         crit = _criterion_for(top, checks)
         if crit:
-            parts.append(f"As noted on {_page_ref(top)}, {crit[0].lower() + crit[1:]}.".replace("..", "."))
+            parts.append(f"As noted {_where(top)}, {_sentence_case(crit)}.".replace("..", "."))
         else:
             parts.append(f"The request was reviewed against {_page_ref(top)}.")
     else:

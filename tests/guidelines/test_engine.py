@@ -122,3 +122,22 @@ def test_services_tied_to_a_surgery_follow_it(kb):
 def test_imaging_without_a_body_region_asks_for_one(kb):
     s = suggest(kb, "MRI", CaseFacts(request_date=dt.date(2016, 12, 1)))
     assert "names no body region" in s.message
+
+
+def test_2016_physical_therapy_line_and_condition_specific_limit(kb):
+    note = Record(
+        "PR-2", dt.date(2016, 11, 1), "Lumbar radiculopathy. No documented improvement in function."
+    )
+    facts = CaseFacts(
+        records=[note],
+        diagnoses=["lumbar radiculopathy"],
+        request_date=dt.date(2016, 11, 20),
+        injury_date=dt.date(2014, 3, 1),
+    )
+    s = suggest(kb, "Additional physical therapy 2x6 lumbar", facts)
+    assert s.citation_line == (
+        "MTUS Chronic Pain Medical Treatment 2016, Section(s): Introduction, Physical medicine treatment"
+    )
+    limit = next(c for c in s.checks if c.key == "visit_limit")
+    assert "8-10 visits over 4 weeks" in limit.detail  # radiculitis figures for a radiculopathy diagnosis
+    assert "page 99" not in s.rationale  # 2009 page numbers are not quoted for the 2016 text
