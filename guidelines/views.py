@@ -38,7 +38,8 @@ def _field_ids(request: HttpRequest) -> dict[str, str]:
 @require_GET
 def item_suggestions(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _visible_item(request, item_id)
-    suggestion = services.suggest_for_disputed_item(item, request.GET.get("summary", "")[:20000])
+    # No summary text in the query string: URLs end up in access logs, and case text is PHI.
+    suggestion = services.suggest_for_disputed_item(item)
     context = {"item": item, "s": suggestion, "fields": _field_ids(request)}
     return render(request, "guidelines/_suggestions.html", context)
 
