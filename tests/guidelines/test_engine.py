@@ -141,3 +141,14 @@ def test_2016_physical_therapy_line_and_condition_specific_limit(kb):
     limit = next(c for c in s.checks if c.key == "visit_limit")
     assert "8-10 visits over 4 weeks" in limit.detail  # radiculitis figures for a radiculopathy diagnosis
     assert "page 99" not in s.rationale  # 2009 page numbers are not quoted for the 2016 text
+
+
+def test_engine_package_does_not_import_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = "import sys, guidelines.suggest; print('django' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
