@@ -1,0 +1,177 @@
+"""Django adapter for the suggestion engine: the public API the reviewer workspace calls.
+
+The knowledge base is built from the database once per process and reused; it is rebuilt when an
+administrator edits a guideline (signal, same process) or, for other processes, when a cheap fingerprint
+query (checked at most every ``KB_RECHECK_SECONDS``) shows the data changed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+from django.db.models import Count, Max, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from guidelines.models import FeedbackAction, Guideline, GuidelineSection, SuggestionFeedback
+from guidelines.suggest.criteria import ASSOCIATED
+from guidelines.suggest.engine import suggest
+from guidelines.suggest.knowledge import KnowledgeBase, guideline_from_dict, section_from_dict
+from guidelines.suggest.parse import detect_regions, parse_item
+from guidelines.suggest.schema import CaseFacts, Record, Suggestion
+
+KB_RECHECK_SECONDS = 30.0
+_lock = threading.Lock()
+_kb: KnowledgeBase | None = None
+_stamp: tuple | None = None
+_checked_at = 0.0
+
+
+def _fingerprint() -> tuple:
+    agg = GuidelineSection.objects.aggregate(
+        n=Count("id"), at=Max("updated_at"), g=Max("guideline__updated_at")
+    )
+    return agg["n"], agg["at"], agg["g"]
+
+
+def _build() -> KnowledgeBase:
+    guidelines = {}
+    for g in Guideline.objects.all():
+        guidelines[g.pk] = guideline_from_dict(
+            {
+                "key": g.key,
+                "title": g.title,
+                "year": g.year,
+                "is_mtus": g.is_mtus,
+                "rank": g.rank,
+                "in_force_from": g.in_force_from.isoformat() if g.in_force_from else None,
+                "in_force_to": g.in_force_to.isoformat() if g.in_force_to else None,
+                "current": g.current,
+                "source": g.source,
+            }
+        )
+    sections = []
+    for s in GuidelineSection.objects.all():
+        d = {
+            "key": s.key,
+            "section": s.section,
+            "chapter": s.chapter,
+            "page": s.page,
+            "pages": s.pages,
+            "body_regions": s.body_regions,
+            "families": s.families,
+            "treatments": s.treatments,
+            "conditions": s.conditions,
+            "stance": s.stance,
+            "criteria": s.criteria,
+            "checks": s.checks,
+            "limits": s.limits,
+            "source": s.source,
+            "confidence": s.confidence,
+            "unverified": s.unverified,
+            "unverified_figures": s.unverified_figures,
+            "priority": s.priority,
+            "role": s.role,
+            "match_treatment_only": s.match_treatment_only,
+            "phase": s.phase,
+            "evidence_note": s.evidence_note,
+            "supports": s.supports,
+        }
+        sections.append(section_from_dict(d, guidelines[s.guideline_id]))
+    return KnowledgeBase(guidelines.values(), sections)
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The knowledge base from the database, loaded once per process and refreshed when the data changes."""
+    global _kb, _stamp, _checked_at
+    now = time.monotonic()
+    if _kb is not None and now - _checked_at < KB_RECHECK_SECONDS:
+        return _kb
+    with _lock:
+        stamp = _fingerprint()
+        if _kb is None or stamp != _stamp:
+            _kb = _build()
+            _stamp = stamp
+        _checked_at = now
+        return _kb
+
+
+def reset_knowledge_base() -> None:
+    global _kb, _stamp, _checked_at
+    with _lock:
+        _kb, _stamp, _checked_at = None, None, 0.0
+
+
+@receiver([post_save, post_delete], sender=GuidelineSection)
+@receiver([post_save, post_delete], sender=Guideline)
+def _knowledge_changed(**kwargs) -> None:
+    reset_knowledge_base()
+
+
+def case_facts_for(item, summary_text: str = "") -> CaseFacts:
+    """CaseFacts for a disputed item's case (records, requesting provider, dates, prior guideline cited)."""
+    case = item.case
+    records = [Record(r.title, r.date, r.text or "") for r in case.records.all()]
+    providers = list(case.treating_providers.all())
+    requesting = next((p for p in providers if p.requesting), providers[0] if providers else None)
+    regions = detect_regions(" ".join(str(r) for r in (case.body_regions or [])))
+    return CaseFacts(
+        diagnoses=[str(d) for d in (case.diagnoses or [])],
+        body_regions=regions,
+        records=records,
+        requesting_specialty=requesting.specialty if requesting else "",
+        request_date=case.ur_date_of_service or case.ur_decision_date,
+        injury_date=case.injury_date,
+        claims_administrator_guidelines=[str(g) for g in (item.claims_administrator_guidelines or [])],
+        summary_text=summary_text or "",
+    )
+
+
+def suggest_for_disputed_item(item, summary_text: str = "") -> Suggestion:
+    """Suggestions for one disputed item: ranked sections, criteria checks, decision, draft rationale.
+
+    A service tied to a surgery in the same case (post-op therapy, cold therapy, clearance) follows the
+    suggestion for that surgery.
+    """
+    kb = knowledge_base()
+    facts = case_facts_for(item, summary_text)
+    if ASSOCIATED.search(item.description.lower()):
+        for other in item.case.disputed_items.exclude(pk=item.pk):
+            if parse_item(other.description).families[:1] == ["surgery"]:
+                surgery_facts = replace(
+                    facts, claims_administrator_guidelines=list(other.claims_administrator_guidelines)
+                )
+                facts.concurrent_surgery = suggest(
+                    kb, other.description, surgery_facts, other.quantity
+                ).decision
+                break
+    return suggest(kb, item.description, facts, item.quantity)
+
+
+def search_sections(query: str, limit: int = 20) -> list[GuidelineSection]:
+    """Free-text search: every word must appear in a section's names, treatments or conditions."""
+    words = [w for w in (query or "").lower().split() if w][:8]
+    if not words:
+        return []
+    cond = Q()
+    for w in words:
+        cond &= Q(search_text__contains=w)
+    qs = GuidelineSection.objects.select_related("guideline").filter(cond).exclude(role="supporting")
+    return list(qs.order_by("guideline__rank", "priority", "guideline__title", "section")[:limit])
+
+
+def record_feedback(
+    user, disputed_item, suggestion_key: str, action: str, detail: str = ""
+) -> SuggestionFeedback:
+    """Record that a reviewer accepted, edited or rejected a suggestion."""
+    if action not in FeedbackAction.values:
+        raise ValueError(f"unknown feedback action: {action!r}")
+    return SuggestionFeedback.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        disputed_item=disputed_item,
+        suggestion_key=(suggestion_key or "")[:200],
+        action=action,
+        detail=(detail or "")[:500],
+    )

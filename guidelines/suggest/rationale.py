@@ -1,0 +1,98 @@
+"""Draft decision rationale in the letters' style, for the reviewer to edit."""
+
+from __future__ import annotations
+
+import re
+
+from .citation import guideline_name
+from .schema import CriterionCheck, ItemRequest, SectionMatch
+
+OVER = "Overturned"
+# Criteria that describe the guideline itself (dates, layout), not a clinical rule: not quoted in a rationale.
+_META = re.compile(r"\bapplies to\b|requests? made|effective|regulations?\b|\bupdate\b|organi[sz]ed by", re.I)
+
+
+def _page_ref(m: SectionMatch) -> str:
+    sec = m.section
+    name = guideline_name(sec.guideline)
+    if sec.guideline.is_mtus:
+        where = f"page {sec.page} of the {name} Guidelines" if sec.page else f"the {name} Guidelines"
+        if sec.section:
+            where += f" ({sec.section})"
+        return where
+    return (
+        f"the {name}"
+        + (f", {sec.chapter}" if sec.chapter else "")
+        + (f", {sec.section}" if sec.section else "")
+    )
+
+
+def _criterion_for(match: SectionMatch, checks: list[CriterionCheck]) -> str:
+    """The criterion the checks used (e.g. the radiculitis visit count), else the section's first."""
+    texts = match.section.criteria_text
+    if not texts:
+        return ""
+    for c in checks:
+        if c.key == "visit_limit" and c.section_key == match.section.key and "(" in c.label:
+            words = [
+                w for w in c.label.rsplit("(", 1)[1].replace("/", " ").replace(",", " ").split() if len(w) > 4
+            ]
+            for t in texts:
+                if any(w.lower() in t.lower() for w in words):
+                    return t
+    clinical = [t for t in texts if not _META.search(t)]
+    return (clinical or list(texts))[0]
+
+
+def _sentence_case(text: str) -> str:
+    """Lower-case the first letter to continue a sentence, unless it starts an acronym (GI, NSAIDs, MRI)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _where(m: SectionMatch) -> str:
+    ref = _page_ref(m)
+    return f"on {ref}" if ref.startswith("page ") else f"in {ref}"
+
+
+def draft_rationale(
+    request: ItemRequest, sections: list[SectionMatch], checks: list[CriterionCheck], decision: str
+) -> str:
+    """A paragraph citing guideline, section and page, ending with the conclusion matching the decision."""
+    item = (request.core or request.description or "the requested item").strip().rstrip(".")
+    if decision == OVER:
+        opening = (
+            f"Yes, the request for {item} was medically necessary, medically appropriate, and indicated here."
+        )
+        closing = "Therefore, the request was medically necessary."
+    else:
+        opening = f"No, the request for {item} was not medically necessary, medically appropriate, or indicated here."  # noqa: E501
+        closing = "Therefore, the request was not medically necessary."
+    parts = [opening]
+    if sections:
+        top = sections[0]
+        crit = _criterion_for(top, checks)
+        if crit:
+            parts.append(f"As noted {_where(top)}, {_sentence_case(crit)}.".replace("..", "."))
+        else:
+            parts.append(f"The request was reviewed against {_page_ref(top)}.")
+    else:
+        parts.append(
+            "No MTUS or other guideline section matched this request; "
+            "the reviewer should cite the evidence relied on."
+        )
+    for c in checks:
+        if c.favours == decision and c.weight > 0 and c.status in ("met", "not met"):
+            quote = (
+                f" (\u201c{c.evidence[0].quote[:160]}\u201d, {c.evidence[0].record_title})"
+                if c.evidence
+                else ""
+            )
+            parts.append(f"Here, {c.detail}{quote}.")
+    if len(parts) == 2 and decision != OVER:
+        parts.append(
+            "Here, the records do not document that the guideline's criteria for this request were met."
+        )
+    parts.append(closing)
+    return " ".join(parts)

@@ -1,0 +1,59 @@
+"""Citation strings exactly as the seed Final Determination letter prints them."""
+
+from guidelines.suggest.citation import decision_line, format_citation
+from guidelines.suggest.schema import GuidelineInfo
+
+CPMTG_2009 = GuidelineInfo("mtus-cpmtg-2009", "MTUS Chronic Pain Medical Treatment", 2009, True, 1)
+LBC_2004 = GuidelineInfo("acoem-low-back-2004", "MTUS Low Back Complaints", 2004, True, 1)
+ODG = GuidelineInfo("odg", "Official Disability Guidelines (ODG)", None, False, 2)
+
+
+def test_mtus_with_two_sections():
+    assert (
+        format_citation(CPMTG_2009, ["Introduction", "Physical Medicine"])
+        == "MTUS Chronic Pain Medical Treatment 2009, Section(s): Introduction, Physical Medicine"
+    )
+
+
+def test_mtus_without_section_names_the_guideline_only():
+    assert format_citation(CPMTG_2009) == "MTUS Chronic Pain Medical Treatment 2009"
+
+
+def test_acoem_chapter_section():
+    assert (
+        format_citation(LBC_2004, ["Special Studies"])
+        == "MTUS Low Back Complaints 2004, Section(s): Special Studies"
+    )
+
+
+def test_non_mtus_chapter():
+    assert (
+        format_citation(ODG, [], "Low Back Chapter")
+        == "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter"
+    )
+
+
+def test_decision_line_matches_the_letter():
+    line = decision_line(
+        [
+            "MTUS Low Back Complaints 2004",
+            "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter",
+        ]
+    )
+    assert line == (
+        "Decision based on MTUS Low Back Complaints 2004. Decision based on Non-MTUS Citation "
+        "Official Disability Guidelines (ODG), Low Back Chapter."
+    )
+
+
+def test_knowledge_base_sections_cite_in_letter_style(kb):
+    assert kb.by_key["cpmtg-physical-medicine"].citation == (
+        "MTUS Chronic Pain Medical Treatment 2009, Section(s): Physical Medicine"
+    )
+    assert (
+        kb.by_key["acoem-lumbar-mri-imaging"].citation
+        == "MTUS Low Back Complaints 2004, Section(s): Special Studies"
+    )
+    assert kb.by_key["cpmtg2016-physical-medicine"].citation == (
+        "MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical medicine treatment"
+    )

@@ -1,0 +1,122 @@
+"""Each criteria check: met, not met, unknown, and negated findings that must not count as present."""
+
+import datetime as dt
+
+import pytest
+
+from guidelines.suggest import criteria
+from guidelines.suggest.parse import parse_item
+from guidelines.suggest.schema import CaseFacts, Record
+
+
+def facts(*texts, **kw):
+    return CaseFacts(
+        records=[Record(f"Note {i}", dt.date(2016, 11, i + 1), t) for i, t in enumerate(texts)], **kw
+    )
+
+
+def test_visit_limit_met_not_met_unknown(kb):
+    section = kb.by_key["cpmtg-physical-medicine"]
+    case = facts("Diagnosis: lumbar radiculitis.", diagnoses=["radiculitis"])
+    over = criteria.visit_limit_check(parse_item("PT x12"), section, case)
+    within = criteria.visit_limit_check(parse_item("PT x6"), section, case)
+    unknown = criteria.visit_limit_check(parse_item("Physical therapy"), section, case)
+    assert over.status == "not met" and "12 sessions requested" in over.detail and "exceeds" in over.detail
+    assert "8-10 visits over 4 weeks" in over.detail
+    assert within.status == "met"
+    assert unknown.status == "unknown"
+    assert over.unverified is True  # the facts' figures are flagged unverified in the data
+
+
+def test_red_flags_present():
+    c = criteria.findings_check(
+        "red_flags", "Red flags", criteria.RED_FLAGS, facts("CT showed a C2 fracture."), "Overturned", 2.0
+    )
+    assert c.status == "met"
+    assert c.evidence[0].record_title == "Note 0"
+    assert "fracture" in c.evidence[0].quote
+
+
+def test_negated_findings_do_not_count():
+    case = facts("The patient denies bowel or bladder dysfunction. There are no red flags.")
+    c = criteria.findings_check("red_flags", "Red flags", criteria.RED_FLAGS, case, "Overturned", 2.0)
+    assert c.status == "not met"
+    assert "negated" in c.detail
+
+
+def test_findings_unknown_when_not_mentioned_or_no_text():
+    assert (
+        criteria.findings_check(
+            "red_flags", "Red flags", criteria.RED_FLAGS, facts("Neck pain."), "Overturned", 2.0
+        ).status
+        == "unknown"
+    )
+    assert (
+        criteria.findings_check(
+            "red_flags", "Red flags", criteria.RED_FLAGS, facts("", "   "), "Overturned", 2.0
+        ).status
+        == "unknown"
+    )
+
+
+def test_functional_improvement_met_not_met_negated_unknown():
+    met = criteria.functional_improvement_check(facts("She returned to work full duty after therapy."))
+    ttd = criteria.functional_improvement_check(facts("Placed off of work on total temporary disability."))
+    negated = criteria.functional_improvement_check(
+        facts("There is no documentation of functional improvement.")
+    )
+    unknown = criteria.functional_improvement_check(facts("Low back pain."))
+    assert met.status == "met" and met.favours == "Overturned"
+    assert ttd.status == "not met" and "total temporary disability" in ttd.detail
+    assert negated.status == "not met"
+    assert unknown.status == "unknown"
+
+
+def test_prior_course_counts_sessions():
+    c = criteria.prior_course_check(
+        parse_item("Physical therapy x12"), facts("At least 12 prior physical therapy sessions.")
+    )
+    assert c.status == "met" and "at least 12 prior sessions" in c.detail
+
+
+def test_surgeon_requesting_meets_the_imaging_criterion():
+    c = criteria.specialty_check(facts("Low back pain.", requesting_specialty="Orthopedic Surgery"))
+    assert c.status == "met" and c.favours == "Overturned"
+    other = criteria.specialty_check(facts("No surgery is planned.", requesting_specialty="Family Practice"))
+    assert other.status == "not met"
+
+
+def test_gi_risk_for_ppis():
+    req = parse_item("Omeprazole 20mg #30")
+    met = criteria.run_checks(req, [], facts("Reports gastritis with NSAID use."))
+    absent = criteria.run_checks(req, [], facts("No complaints."))
+    assert [c.status for c in met if c.key == "gi_risk"] == ["met"]
+    assert [c.status for c in absent if c.key == "gi_risk"] == ["not met"]
+
+
+def test_compound_with_non_recommended_ingredient():
+    c = criteria.compound_check(
+        parse_item("Gabapentin 10%, Cyclobenzaprine 6%, Bupivacaine 5% in cream base")
+    )
+    assert c.status == "not met" and "gabapentin" in c.detail
+
+
+def test_muscle_relaxant_ongoing_use_in_chronic_pain():
+    req = parse_item("Cyclobenzaprine 7.5mg #60")
+    case = facts(
+        "He has been taking cyclobenzaprine for months.",
+        request_date=dt.date(2016, 12, 1),
+        injury_date=dt.date(2014, 1, 1),
+    )
+    c = criteria.ongoing_use_check(req, case)
+    assert c.status == "not met" and c.favours == "Upheld"
+
+
+def test_context_negation_comes_from_medspacy():
+    """ConText catches negation cues the short fallback list would miss ('... is unlikely')."""
+    pytest.importorskip("medspacy")
+    from guidelines.suggest.nlp import find_mentions, nlp_available
+
+    assert nlp_available()
+    mentions = find_mentions([Record("ED note", None, "Fracture is unlikely.")], ["fracture"])
+    assert [m.negated for m in mentions] == [True]
