@@ -69,12 +69,12 @@ def test_sides_levels_and_regions():
 
 def test_partly_certified_item_keeps_the_disputed_remainder():
     text = (
-        "Cyclobenzaprine 7.5mg #90 was the original request. Cyclobenzaprine 7.5mg #63 was authorized by the "
+        "Meloxicam 15mg #60 was the original request. Meloxicam 15mg #45 was authorized by the "
         "Claims Administrator. The remaining IMR eligible portion of the original request, "
-        "Cyclobenzaprine 7.5mg #27 is"
+        "Meloxicam 15mg #15 is"
     )
-    assert eligible_part(text) == "Cyclobenzaprine 7.5mg #27"
-    assert parse_item(text).count == 27
+    assert eligible_part(text) == "Meloxicam 15mg #15"
+    assert parse_item(text).count == 15
 
 
 def test_quantity_field_used_when_text_has_none():
