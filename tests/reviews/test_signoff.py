@@ -265,3 +265,14 @@ def test_qa_views(review, qa_user, settings, client):
     assert client.post(reverse("reviews:qa_approve", args=[number])).status_code == 302
     review.refresh_from_db()
     assert review.status == "signed"
+
+
+def test_the_admin_site_shows_a_signed_review_read_only(review, admin_client):
+    signed = _signed(review)
+    url = reverse("admin:reviews_review_change", args=[signed.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert 'name="clinical_summary"' not in page.content.decode()
+    response = admin_client.post(url, {"clinical_summary": "changed in the admin"})
+    assert response.status_code == 403
+    assert Review.objects.get(pk=signed.pk).clinical_summary != "changed in the admin"

@@ -1,0 +1,111 @@
+"""The reviewer's workspace in a real browser (Debian chromium): autosave, reload, and no lost text
+when the network drops."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import Review
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SUMMARY = "The applicant is a represented 45-year-old with chronic low back pain after lifting boxes."
+
+
+@pytest.fixture
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(executable):
+        pytest.skip("chromium is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def workspace_url(live_server):
+    reviewer = factories.reviewer_with_credentials(states=("CA",), specialties=("occupational_medicine",))
+    case = factories.CaseFactory(status="assigned")
+    factories.DisputedItemFactory(case=case, position=0)
+    factories.MedicalRecordFactory(case=case, text="Off work on total temporary disability.")
+    now = timezone.now()
+    factories.AssignmentFactory(case=case, reviewer=reviewer, accepted_at=now, conflict_attested_at=now)
+    return {
+        "login": live_server.url + reverse("login"),
+        "workspace": live_server.url + reverse("reviews:workspace", args=[case.case_number]),
+        "username": reviewer.user.username,
+        "case": case,
+    }
+
+
+def _log_in(page, urls) -> None:
+    page.goto(urls["login"])
+    page.get_by_label("Username").fill(urls["username"])
+    page.get_by_label("Password").fill("pw-for-tests")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def test_summary_autosaves_and_survives_a_reload(browser, workspace_url):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _log_in(page, workspace_url)
+    page.goto(workspace_url["workspace"])
+    summary = page.get_by_label("Clinical case summary")
+    summary.click()
+    summary.press_sequentially(SUMMARY, delay=5)
+    expect(page.locator("#save-status")).to_contain_text("saved at", timeout=15000)
+    expect(page.locator("#summary-word-count")).to_have_text(str(len(SUMMARY.split())))
+    page.screenshot(path="/tmp/workspace-e2e.png", full_page=False)
+
+    page.reload()
+    expect(page.get_by_label("Clinical case summary")).to_have_value(SUMMARY)
+    assert Review.objects.get(case=workspace_url["case"]).clinical_summary == SUMMARY
+    # The keyboard reaches the item's decision, and a choice autosaves too.
+    page.get_by_label("Decision", exact=True).focus()
+    page.keyboard.press("ArrowDown")
+    page.get_by_label("Decision", exact=True).select_option("Upheld")
+    expect(page.locator("#save-status")).to_contain_text("saved at", timeout=15000)
+    assert Review.objects.get(case=workspace_url["case"]).decisions.get().decision == "Upheld"
+
+
+def test_text_typed_while_offline_is_kept_and_saved_later(browser, workspace_url):
+    from playwright.sync_api import expect
+
+    context = browser.new_context()
+    page = context.new_page()
+    _log_in(page, workspace_url)
+    page.goto(workspace_url["workspace"])
+    context.set_offline(True)
+    page.get_by_label("Clinical case summary").fill("Typed with the network down.")
+    expect(page.locator("#save-status")).to_contain_text("kept in this browser", timeout=15000)
+    assert Review.objects.get(case=workspace_url["case"]).clinical_summary == ""
+    page.close()
+
+    # The tab was closed before the network came back: the next visit restores the text and saves it.
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(workspace_url["workspace"])
+    expect(page.get_by_label("Clinical case summary")).to_have_value("Typed with the network down.")
+    expect(page.locator("#save-status")).to_contain_text("saved at", timeout=15000)
+    assert Review.objects.get(case=workspace_url["case"]).clinical_summary == "Typed with the network down."
+    context.close()
