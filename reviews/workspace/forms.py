@@ -16,6 +16,16 @@ def _helper() -> FormHelper:
     return helper
 
 
+# The fields sit beside the guideline suggestions, which carry forms of their own; forms cannot nest, so
+# each field joins the review form through the HTML ``form`` attribute instead of being inside it.
+REVIEW_FORM_ID = "review-form"
+
+
+def _join_review_form(form: forms.BaseForm) -> None:
+    for f in form.fields.values():
+        f.widget.attrs.update({"form": REVIEW_FORM_ID, "data-autosave": ""})
+
+
 class SummaryForm(forms.ModelForm):
     class Meta:
         model = Review
@@ -23,13 +33,14 @@ class SummaryForm(forms.ModelForm):
         labels = {"clinical_summary": "Clinical case summary"}
         widgets = {
             "clinical_summary": forms.Textarea(
-                attrs={"rows": 18, "spellcheck": "true", "data-autosave": "", "data-word-count": ""}
+                attrs={"rows": 18, "spellcheck": "true", "data-word-count": ""}
             )
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["clinical_summary"].required = False
+        _join_review_form(self)
         self.helper = _helper()
 
 
@@ -54,16 +65,16 @@ class ItemDecisionForm(forms.ModelForm):
             '"MTUS Low Back Complaints 2004, Section(s): Special Studies".',
         }
         widgets = {
-            "guideline_citations": forms.Textarea(attrs={"rows": 2, "data-autosave": ""}),
-            "non_mtus_reason": forms.Textarea(attrs={"rows": 2, "data-autosave": ""}),
-            "rationale": forms.Textarea(attrs={"rows": 8, "spellcheck": "true", "data-autosave": ""}),
+            "guideline_citations": forms.Textarea(attrs={"rows": 2}),
+            "non_mtus_reason": forms.Textarea(attrs={"rows": 2}),
+            "rationale": forms.Textarea(attrs={"rows": 8, "spellcheck": "true"}),
         }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
             f.required = False
-        self.fields["decision"].widget.attrs["data-autosave"] = ""
+        _join_review_form(self)
         self.helper = _helper()
 
 

@@ -17,10 +17,14 @@
   var summary = document.getElementById("id_clinical_summary");
   var wordCount = document.getElementById("summary-word-count");
   var conflictArea = document.getElementById("conflict-area");
+  var workspace = document.getElementById("review-workspace") || document.body;
   var dirty = {};          // field name -> true, edits not yet saved
   var timer = null, retryTimer = null, retryDelay = 2000, inFlight = false, again = false, paused = false;
 
-  function fields() { return form.querySelectorAll("[data-autosave]"); }
+  // Fields join the form through their ``form`` attribute (they sit outside it, beside the suggestions).
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (f) { return f.hasAttribute("data-autosave"); });
+  }
   function field(name) { return form.elements.namedItem(name); }
   function csrfToken() {
     var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -95,6 +99,8 @@
       } else if (result.code === 409 && data.status === "conflict") {
         paused = true;
         conflictArea.innerHTML = data.html;
+        // Merge happens in the conflict form; freeze the fields so nothing typed meanwhile is dropped.
+        fields().forEach(function (f) { if (f.tagName === "SELECT") { f.disabled = true; } else { f.readOnly = true; } });
         say("Not saved: this review was saved elsewhere. Merge below; your text is kept in this browser.", "text-danger");
         conflictArea.scrollIntoView({ behavior: "smooth", block: "start" });
         var first = conflictArea.querySelector("textarea, select");
@@ -114,14 +120,14 @@
 
   function onEdit(event) {
     var target = event.target;
-    if (!target.hasAttribute || !target.hasAttribute("data-autosave")) { return; }
+    if (!target.hasAttribute || !target.hasAttribute("data-autosave") || target.form !== form) { return; }
     dirty[target.name] = true;
     remember();
     if (target === summary) { countWords(); }
     if (!paused) { say("unsaved changes…", "text-muted"); schedule(DEBOUNCE_MS); }
   }
-  form.addEventListener("input", onEdit);
-  form.addEventListener("change", onEdit);
+  workspace.addEventListener("input", onEdit);
+  workspace.addEventListener("change", onEdit);
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     fields().forEach(function (f) { dirty[f.name] = true; });

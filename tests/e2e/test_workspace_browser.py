@@ -109,3 +109,30 @@ def test_text_typed_while_offline_is_kept_and_saved_later(browser, workspace_url
     expect(page.locator("#save-status")).to_contain_text("saved at", timeout=15000)
     assert Review.objects.get(case=workspace_url["case"]).clinical_summary == "Typed with the network down."
     context.close()
+
+
+def test_two_tabs_never_overwrite_each_other(browser, workspace_url):
+    from playwright.sync_api import expect
+
+    context = browser.new_context()
+    tab_a = context.new_page()
+    _log_in(tab_a, workspace_url)
+    tab_a.goto(workspace_url["workspace"])
+    tab_b = context.new_page()
+    tab_b.goto(workspace_url["workspace"])
+
+    tab_a.get_by_label("Clinical case summary").fill("Written in tab A.")
+    expect(tab_a.locator("#save-status")).to_contain_text("saved at", timeout=15000)
+    tab_b.get_by_label("Clinical case summary").fill("Written in tab B.")
+    conflict = tab_b.locator("#conflict")
+    expect(conflict).to_contain_text("merge", timeout=15000)
+    expect(tab_b.locator("#theirs-clinical_summary")).to_have_value("Written in tab A.")
+    expect(tab_b.locator("#merge-clinical_summary")).to_have_value("Written in tab B.")
+    assert Review.objects.get(case=workspace_url["case"]).clinical_summary == "Written in tab A."
+
+    tab_b.locator("#merge-clinical_summary").fill("Written in tab A. Written in tab B.")
+    tab_b.get_by_role("button", name="Save merged version").click()
+    tab_b.wait_for_load_state()
+    expect(tab_b.get_by_label("Clinical case summary")).to_have_value("Written in tab A. Written in tab B.")
+    assert Review.objects.get(case=workspace_url["case"]).clinical_summary == "Written in tab A. Written in tab B."
+    context.close()
