@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -300,6 +301,7 @@ def sign_off(request: HttpRequest, case_number: str) -> HttpResponse:
             "form": form,
             "error": error,
             "preview_url": _letter_preview_url(case),
+            "qa_required": settings.IMR_QA_REQUIRED,
         },
         status=status,
     )

@@ -134,5 +134,8 @@ def test_two_tabs_never_overwrite_each_other(browser, workspace_url):
     tab_b.get_by_role("button", name="Save merged version").click()
     tab_b.wait_for_load_state()
     expect(tab_b.get_by_label("Clinical case summary")).to_have_value("Written in tab A. Written in tab B.")
-    assert Review.objects.get(case=workspace_url["case"]).clinical_summary == "Written in tab A. Written in tab B."
+    assert (
+        Review.objects.get(case=workspace_url["case"]).clinical_summary
+        == "Written in tab A. Written in tab B."
+    )
     context.close()
