@@ -166,10 +166,10 @@ def save_draft(request: HttpRequest, case_number: str) -> HttpResponse:
         result = services.save_draft(review, data, base_revision, by=request.user)
     except FrozenReviewError as exc:
         return _save_error(request, case, str(exc), 409)
+    except services.InvalidInput as exc:
+        return _save_error(request, case, str(exc), 400)
     except services.WorkspaceError as exc:
-        return _save_error(
-            request, case, str(exc), 400 if "choose" in str(exc) or "Unknown" in str(exc) else 409
-        )
+        return _save_error(request, case, str(exc), 409)
     if not result.saved:
         context = {
             "case": case,
@@ -201,8 +201,6 @@ def save_draft(request: HttpRequest, case_number: str) -> HttpResponse:
 def _save_error(request: HttpRequest, case: Case, message: str, status: int) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"status": "error", "message": message}, status=status)
-    if status == 403:
-        raise PermissionDenied(message)
     messages.error(request, message)
     return redirect("reviews:workspace", case_number=case.case_number)
 

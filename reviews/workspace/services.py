@@ -45,6 +45,10 @@ class WorkspaceError(Exception):
     """An action the review's state does not allow; the message is for the user."""
 
 
+class InvalidInput(WorkspaceError):
+    """A value no field can hold (an unknown decision, a field that does not exist); names the field."""
+
+
 class ChecksFailed(WorkspaceError):
     def __init__(self, checks: list[Check]) -> None:
         self.checks = checks
@@ -177,11 +181,10 @@ def save_draft(review: Review, data: dict[str, str], base_revision: int, by) -> 
         current = _current_values(locked, decisions)
         unknown = [k for k in data if k not in current]
         if unknown:
-            raise WorkspaceError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
-        if "decision" in {k.rsplit("-", 1)[-1] for k in data}:
-            for key, value in data.items():
-                if key.endswith("-decision") and value not in ("", *Decision.values):
-                    raise WorkspaceError(f"{field_label(key, decisions)}: choose Upheld or Overturned.")
+            raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        for key, value in data.items():
+            if key.endswith("-decision") and value not in ("", *Decision.values):
+                raise InvalidInput(f"{field_label(key, decisions)}: choose Upheld or Overturned.")
         incoming = {k: _normalise(v) for k, v in data.items()}
         changed = [k for k, v in incoming.items() if v != current[k]]
         conflicts = [
