@@ -8,6 +8,7 @@ second is compared against what the first wrote.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -66,6 +67,30 @@ class FieldConflict:
     label: str
     mine: str
     theirs: str
+
+    @property
+    def diff_html(self) -> str:
+        """The two versions word by word: what only the saved version has is struck, yours underlined."""
+        return word_diff_html(self.theirs, self.mine)
+
+
+def word_diff_html(old: str, new: str) -> str:
+    """Escaped HTML of ``old`` -> ``new`` with <del>/<ins> around the words that differ."""
+    from difflib import SequenceMatcher
+
+    from django.utils.html import escape
+
+    a, b = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return "".join(out)
 
 
 @dataclass

@@ -134,6 +134,14 @@
     clearTimeout(timer);
     save();
   });
+  // Ctrl+S / Cmd+S saves now instead of opening the browser's "save page" dialog.
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && (event.key === "s" || event.key === "S")) {
+      event.preventDefault();
+      clearTimeout(timer);
+      save();
+    }
+  });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && Object.keys(dirty).length) { save({ keepalive: true }); }
   });

@@ -157,3 +157,12 @@ def test_the_workspace_shows_saved_at_and_word_count(assigned_case, review, revi
     }
     for field_id, label in labels.items():
         assert re.search(rf'<label\s+for="{field_id}"[^>]*>\s*{label}\s*</label>', html), label
+
+
+def test_the_conflict_shows_which_words_differ(review):
+    user = review.reviewer.user
+    save_draft(review, {"clinical_summary": "Pain 7/10 <with> medication."}, 0, by=user)
+    [conflict] = save_draft(
+        review, {"clinical_summary": "Pain 5/10 <with> medication."}, 0, by=user
+    ).conflicts
+    assert conflict.diff_html == "Pain <del>7/10</del><ins>5/10</ins> &lt;with&gt; medication."
