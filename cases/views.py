@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
@@ -73,6 +74,7 @@ def case_detail(request: HttpRequest, case_number: str) -> HttpResponse:
     )
 
 
+@xframe_options_sameorigin
 def record_file(request: HttpRequest, case_number: str, record_id: int) -> HttpResponse:
     """A record's PDF, only for those who may see the case; never from a public media URL."""
     case = get_object_or_404(cases_for_user(request.user), case_number=case_number)

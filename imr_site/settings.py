@@ -199,6 +199,11 @@ IMR_ORGANISATION = {
     ),
     "phone": env("IMR_ORG_PHONE", default="(855) 865-8873"),
 }
+# Labor Code 139.5 accepts a license from any state; an organisation may still require a California
+# license for some reviews: "never", "expedited" or "always".
+IMR_CALIFORNIA_LICENSE_REQUIRED = env("IMR_CALIFORNIA_LICENSE_REQUIRED", default="never")
+# Where links in emails point (e.g. https://imr.example.org); empty gives relative links.
+IMR_SITE_URL = env("IMR_SITE_URL", default="")
 # Optional second look at a signed draft before the letter is issued (per organisation).
 IMR_QA_REQUIRED = env.bool("IMR_QA_REQUIRED", default=False)
 
@@ -222,7 +227,5 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "SAMEORIGIN"
-else:
-    # The embedded PDF viewer shows record files in a same-origin frame.
-    X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page is framed, except record PDFs in the reviewer's embedded viewer (xframe_options_sameorigin).
+X_FRAME_OPTIONS = "DENY"

@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from reviews.assignment import services as assignment_services
+from reviews.assignment.conflicts import screen_conflicts
+from reviews.assignment.eligibility import evaluate_eligibility
+from reviews.assignment.forms import AssignmentAdminForm
+from reviews.assignment.queries import open_assignments
 from reviews.models import (
     Affiliation,
     Assignment,
@@ -32,8 +39,41 @@ class AffiliationInline(admin.TabularInline):
 
 @admin.register(ReviewerProfile)
 class ReviewerProfileAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "availability", "is_active", "max_open_cases"]
+    list_display = ["__str__", "availability", "is_active", "max_open_cases", "eligibility"]
+    list_filter = ["is_active", "availability"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    readonly_fields = ["eligibility", "deactivated_at"]
     inlines = [LicenseInline, CertificationInline, AffiliationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .prefetch_related("licenses", "certifications")
+        )
+
+    @admin.display(description="Eligibility today")
+    def eligibility(self, obj: ReviewerProfile) -> str:
+        if not obj.pk:
+            return "—"
+        result = evaluate_eligibility(obj)
+        return "Eligible" if result.eligible else "Not eligible: " + " ".join(result.reasons)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if "is_active" in form.changed_data:
+            obj.deactivated_at = None if obj.is_active else timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """A newly declared affiliation may conflict with a case already assigned: say so at once."""
+        super().save_related(request, form, formsets, change)
+        for assignment in open_assignments().filter(reviewer=form.instance).select_related("case"):
+            for conflict in screen_conflicts(form.instance, assignment.case):
+                messages.warning(
+                    request,
+                    f"Case {assignment.case.case_number}: conflict found after assignment: {conflict}.",
+                )
 
 
 @admin.register(AssignmentEvent)
@@ -90,4 +130,53 @@ class DeterminationLetterAdmin(admin.ModelAdmin):
     readonly_fields = ["sha256", "file", "error", "page_count", "rendered_at"]
 
 
-admin.site.register(Assignment)
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    """Adding goes through the same service as the case page (screened, locked, recorded, emailed);
+    an existing assignment is read-only here: reassign or unassign it from the case page."""
+
+    form = AssignmentAdminForm
+    list_display = ["case", "reviewer", "assigned_at", "state", "active"]
+    list_filter = ["active"]
+    list_select_related = ["case", "reviewer__user"]
+    search_fields = ["case__case_number"]
+    autocomplete_fields: list[str] = []
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f.name for f in Assignment._meta.fields]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["case", "reviewer", "reason"]
+        return [f.name for f in Assignment._meta.fields if f.name != "id"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return
+        try:
+            created = assignment_services.assign(
+                form.cleaned_data["case"],
+                form.cleaned_data["reviewer"],
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except assignment_services.AssignmentError as exc:  # lost a race after the form validated
+            messages.error(request, str(exc))
+            return
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def log_addition(self, request, obj, message):
+        if obj.pk is None:
+            return None
+        return super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.pk is None:
+            return redirect("admin:reviews_assignment_changelist")
+        return super().response_add(request, obj, post_url_continue)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -81,6 +81,54 @@ def load_users() -> dict[str, object]:
     return users
 
 
+# More reviewers so the assignment screens show each rule at work (added by the assignment part):
+# username, first, last, licenses (state, number, days until expiry), specialties, years, hours, affiliations.
+ASSIGNMENT_DEMO_REVIEWERS = [
+    ("dr.patel", "Priya", "Patel", [("CA", "CA-A-130003", 20)], ["pmr", "pain_medicine"], 14, 36, []),
+    # Works for the seed case's employer: screened out of it, with the reason shown.
+    ("dr.okafor", "Sam", "Okafor", [("CA", "CA-G-140004", 900)], ["orthopedic_surgery"], 22, 30,
+     [("employer", "Example Distribution, Inc.")]),
+    # Part-time practice: shown as not eligible (fewer than 24 hours a week).
+    ("dr.nguyen", "Lee", "Nguyen", [("CA", "CA-A-150005", 900)], ["family_medicine"], 9, 12, []),
+]  # fmt: skip
+
+
+@transaction.atomic
+def load_assignment_reviewers() -> list[str]:
+    from reviews.models import Affiliation
+
+    User = get_user_model()
+    group = Group.objects.get(name=REVIEWER)
+    today = datetime.date.today()
+    for username, first, last, licenses, specialties, years, hours, affiliations in ASSIGNMENT_DEMO_REVIEWERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+        )
+        if created:
+            user.set_password("imr-demo-reviewer")
+            user.save()
+        user.groups.add(group)
+        profile, _ = ReviewerProfile.objects.get_or_create(
+            user=user, defaults={"years_in_practice": years, "hours_per_week": hours, "max_open_cases": 6}
+        )
+        for state, number, days in licenses:
+            License.objects.get_or_create(
+                reviewer=profile,
+                state=state,
+                defaults={
+                    "number": number,
+                    "expires_on": today + datetime.timedelta(days=days),
+                    "verified_on": today,
+                },
+            )
+        for specialty in specialties:
+            Certification.objects.get_or_create(reviewer=profile, specialty=specialty)
+        for kind, name in affiliations:
+            Affiliation.objects.get_or_create(reviewer=profile, kind=kind, name=name)
+    return [f"user {row[0]}" for row in ASSIGNMENT_DEMO_REVIEWERS]
+
+
 def load_cases() -> list[str]:
     lines = []
     if not Case.objects.filter(case_number="CM15-0165834").exists():
@@ -91,6 +139,7 @@ def load_cases() -> list[str]:
 def load_demo() -> list[str]:
     users = load_users()
     lines = [f"user {name}" for name in users]
+    lines += load_assignment_reviewers()
     lines += load_cases()
     lines += load_workspace_demo(users)
     return lines
@@ -213,31 +262,16 @@ def _to_eligible(case: Case, admin) -> None:
 
 
 def _assign(case: Case, username: str, admin, accepted: bool):
-    """Assign as the assignment workflow would (recorded), for the demo only."""
-    from django.utils import timezone
-
-    from cases.services import transition_case
-    from reviews.models import Assignment, AssignmentEvent
+    """Assign (and accept) through the assignment workflow, screened and recorded as in real use."""
+    from reviews.assignment.services import accept_assignment, assign
 
     assignment = case.assignments.filter(active=True).first()
     if assignment is None:
         _to_eligible(case, admin)
         profile = ReviewerProfile.objects.get(user__username=username)
-        assignment = Assignment.objects.create(
-            case=case, reviewer=profile, assigned_by=admin, due_date=case.due_date
-        )
-        AssignmentEvent.objects.create(
-            case=case, assignment=assignment, action="assigned", actor=admin, to_reviewer=profile
-        )
-        transition_case(case, "assign", by=admin, reason="demo data")
+        assignment = assign(case, profile, by=admin, reason="Demo data")
     if accepted and not assignment.accepted_at:
-        now = timezone.now()
-        assignment.accepted_at = now
-        assignment.conflict_attested_at = now
-        assignment.save(update_fields=["accepted_at", "conflict_attested_at"])
-        AssignmentEvent.objects.create(
-            case=case, assignment=assignment, action="accepted", actor=assignment.reviewer.user
-        )
+        assignment = accept_assignment(assignment, by=assignment.reviewer.user)
     return assignment
 
 

@@ -1,0 +1,13 @@
+"""Expert-reviewer assignment: eligibility, conflict screening, the specialty rule, ranking, services.
+
+Plain modules, one direction of imports (models <- these <- views/forms/admin):
+
+- ``eligibility``: ``evaluate_eligibility(reviewer, on=None, case=None) -> Eligibility`` (reasons,
+  warnings, credentials expiring within ``EXPIRY_WARNING_DAYS``); thresholds with their sources.
+- ``conflicts``: ``normalize_party_name``, ``screen_conflicts(reviewer, case) -> list[Conflict]``.
+- ``specialties``: the table-driven same-or-similar specialty rule.
+- ``ranking``: ``rank_reviewers(case) -> list[Suggestion]`` (score, reasons, blockers).
+- ``services``: ``assign``, ``reassign``, ``unassign``, ``bulk_assign``, ``accept_assignment``,
+  ``decline_assignment``, ``deactivate_reviewer``, ``check_assignable``; raise ``AssignmentError``.
+- ``queries``: ``reviewers_with_workload``, ``open_assignments``, ``assignments_for_reviewer(user)``.
+"""

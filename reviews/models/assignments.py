@@ -20,7 +20,13 @@ class Assignment(models.Model):
     conflict_attested_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
+    declared_conflict = models.BooleanField(
+        default=False, help_text="The reviewer declined because it found a conflict of interest."
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     end_reason = models.TextField(blank=True)
     active = models.BooleanField(default=True)
 
@@ -39,7 +45,7 @@ class Assignment(models.Model):
     def state(self) -> str:
         """Derived from the dates, so it never goes stale."""
         if self.declined_at:
-            return "declined"
+            return "conflict declared" if self.declared_conflict else "declined"
         if self.ended_at:
             return "ended"
         if self.accepted_at:

@@ -1,9 +1,15 @@
-"""Expert reviewers and their credentials. Eligibility is computed (reviews.eligibility), never typed."""
+"""Expert reviewers and their credentials.
+
+Eligibility is computed (``reviews.assignment.eligibility``), never typed; these models hold only facts.
+"""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 US_STATES = [
@@ -29,15 +35,23 @@ class Specialty(models.TextChoices):
     OCCUPATIONAL_MEDICINE = "occupational_medicine", "Occupational Medicine"
     PREVENTIVE_MEDICINE = "preventive_medicine", "Preventive Medicine"
     ANESTHESIOLOGY = "anesthesiology", "Anesthesiology"
-    PAIN_MEDICINE = "pain_medicine", "Pain Medicine"
+    PAIN_MEDICINE = "pain_medicine", "Pain Management"
     NEUROLOGY = "neurology", "Neurology"
     NEUROLOGICAL_SURGERY = "neurological_surgery", "Neurological Surgery"
     INTERNAL_MEDICINE = "internal_medicine", "Internal Medicine"
     FAMILY_MEDICINE = "family_medicine", "Family Practice"
     PSYCHIATRY = "psychiatry", "Psychiatry"
     PSYCHOLOGY = "psychology", "Psychology"
-    CHIROPRACTIC = "chiropractic", "Chiropractic"
+    CHIROPRACTIC = "chiropractic", "Chiropractor"
     ACUPUNCTURE = "acupuncture", "Acupuncture"
+    # Further certifications real Final Determination letters print.
+    EMERGENCY_MEDICINE = "emergency_medicine", "Emergency Medicine"
+    SPORTS_MEDICINE = "sports_medicine", "Sports Medicine"
+    HAND_SURGERY = "hand_surgery", "Hand Surgery"
+    GENERAL_SURGERY = "general_surgery", "Surgery"
+    HOSPICE_PALLIATIVE = "hospice_palliative", "Hospice & Palliative Medicine"
+    MEDICAL_TOXICOLOGY = "medical_toxicology", "Medical Toxicology"
+    NEUROMUSCULAR_MEDICINE = "neuromuscular_medicine", "Neuromuscular Medicine"
 
 
 class Availability(models.TextChoices):
@@ -56,6 +70,15 @@ class ReviewerProfile(models.Model):
     availability = models.CharField(max_length=10, choices=Availability.choices, default=Availability.ACTIVE)
     max_open_cases = models.PositiveSmallIntegerField(default=10)
     is_active = models.BooleanField(default=True, help_text="Deactivated reviewers get no new cases.")
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivation_reason = models.TextField(blank=True)
+    # Labor Code 139.5(d): no history of disciplinary action or sanctions by a hospital, government or
+    # regulatory body. Recorded by the administrator who verifies the credentials.
+    disciplinary_history = models.BooleanField(
+        "History of disciplinary action or sanctions",
+        default=False,
+        help_text="Any disciplinary action or sanction, taken or pending; makes the reviewer ineligible.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -64,22 +87,31 @@ class ReviewerProfile(models.Model):
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
-    def licensure_states(self) -> list[str]:
-        """State names of licensure as the letter prints them (no license numbers)."""
+    def display_name(self) -> str:
+        """For administrators' screens only; never printed on a letter."""
+        return str(self)
+
+    def licensure_states(self, on: datetime.date | None = None) -> list[str]:
+        """State names of current licensure as the letter prints them (no license numbers).
+
+        A license expired on ``on`` (default: today in California) is not licensure and is left out.
+        """
+        on = on or timezone.localdate()
         names = dict(US_STATES)
         seen: list[str] = []
         for lic in self.licenses.all():
             name = names.get(lic.state, lic.state)
-            if name not in seen:
+            if lic.expires_on >= on and name not in seen:
                 seen.append(name)
         return seen
 
-    def specialty_labels(self) -> list[str]:
-        """Certification(s)/Specialty as the letter prints them."""
+    def specialty_labels(self, on: datetime.date | None = None) -> list[str]:
+        """Certification(s)/Specialty as the letter prints them; lapsed certifications left out."""
+        on = on or timezone.localdate()
         seen: list[str] = []
         for cert in self.certifications.all():
             label = Specialty(cert.specialty).label
-            if label not in seen:
+            if (cert.expires_on is None or cert.expires_on >= on) and label not in seen:
                 seen.append(label)
         return seen
 
@@ -89,6 +121,8 @@ class License(models.Model):
     state = models.CharField(max_length=2, choices=US_STATES)
     number = models.CharField("License number", max_length=40)
     expires_on = models.DateField()
+    # Labor Code 139.5(d): a nonrestricted license in any state of the United States.
+    restricted = models.BooleanField(default=False, help_text="Probation, conditions or other restrictions.")
     verified_on = models.DateField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -108,6 +142,9 @@ class Certification(models.Model):
     board = models.CharField(max_length=200, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     verified_on = models.DateField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -140,7 +177,7 @@ class Affiliation(models.Model):
         return f"{self.get_kind_display()}: {self.name}"
 
     def save(self, *args, **kwargs) -> None:
-        from reviews.conflicts import normalize_party_name
+        from reviews.assignment.conflicts import normalize_party_name
 
         self.normalized_name = normalize_party_name(self.name)
         super().save(*args, **kwargs)

@@ -12,11 +12,6 @@ from dataclasses import dataclass
 
 from reviews.models import Decision, ItemDecision, Review, ReviewerProfile
 
-# The letters' statement of the expert reviewer's qualification: "He/she has been in active clinical
-# practice for more than five years and is currently working at least 24 hours a week in active practice."
-MIN_YEARS_IN_PRACTICE = 5
-MIN_HOURS_PER_WEEK = 24
-
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NECESSARY = re.compile(r"\bmedically\s+(?:un)?necessary\b", re.IGNORECASE)
 _NEGATED = re.compile(
@@ -53,28 +48,17 @@ def is_mtus_citation(line: str) -> bool:
     return line.strip().upper().startswith("MTUS")
 
 
-def credentials_problems(profile: ReviewerProfile, on: datetime.date) -> list[str]:
-    """Why the reviewer's credentials are not eligible on ``on`` (empty when they are)."""
-    problems = []
-    licenses = list(profile.licenses.all())
-    if not any(lic.expires_on >= on for lic in licenses):
-        problems.append("no medical license in force")
-    expired = [lic for lic in licenses if lic.expires_on < on]
-    if expired:
-        names = ", ".join(lic.get_state_display() for lic in expired)
-        problems.append(f"expired license: {names}")
-    expired_certs = [c for c in profile.certifications.all() if c.expires_on and c.expires_on < on]
-    if expired_certs:
-        problems.append(
-            "expired certification: " + ", ".join(c.get_specialty_display() for c in expired_certs)
-        )
-    if not profile.certifications.exists():
-        problems.append("no board certification or specialty on file")
-    if profile.years_in_practice < MIN_YEARS_IN_PRACTICE:
-        problems.append(f"fewer than {MIN_YEARS_IN_PRACTICE} years in active clinical practice")
-    if profile.hours_per_week < MIN_HOURS_PER_WEEK:
-        problems.append(f"fewer than {MIN_HOURS_PER_WEEK} hours a week in active practice")
-    return problems
+def credentials_problems(profile: ReviewerProfile, on: datetime.date, case=None) -> list[str]:
+    """Why the reviewer's credentials are not eligible on ``on`` (empty when they are).
+
+    The assignment part's rules decide (``reviews.assignment.eligibility``): licenses, certifications,
+    practice thresholds, California license where the case needs it. Being on leave does not undo a
+    determination already written, so it does not block signing.
+    """
+    from reviews.assignment.eligibility import evaluate_eligibility
+
+    reasons = evaluate_eligibility(profile, on=on, case=case).reasons
+    return [r.rstrip(".") for r in reasons if r != "On leave."]
 
 
 def _item_checks(decision: ItemDecision) -> list[Check]:
@@ -160,13 +144,13 @@ def consistency_checks(review: Review, today: datetime.date) -> list[Check]:
     for item in review.case.disputed_items.all():
         decision = decisions.get(item.pk) or ItemDecision(review=review, disputed_item=item)
         checks.extend(_item_checks(decision))
-    problems = credentials_problems(review.reviewer, today)
+    problems = credentials_problems(review.reviewer, today, case=review.case)
     checks.append(
         Check(
             "credentials",
             f"Reviewer credentials eligible on {today:%B} {today.day}, {today:%Y}",
             not problems,
-            "; ".join(problems).capitalize(),
+            "; ".join(problems) + ("." if problems else ""),
         )
     )
     return checks

@@ -336,7 +336,7 @@ def qa_approve(review: Review, by, comments: str = "") -> Review:
     """QA agrees: the review is signed in the reviewer's name and the determination issued."""
     with transaction.atomic():
         locked = _lock_in_qa(review, by)
-        problems = credentials_problems(locked.reviewer, timezone.localdate())
+        problems = credentials_problems(locked.reviewer, timezone.localdate(), case=locked.case)
         if problems:
             raise WorkspaceError("The reviewer's credentials are not eligible today: " + "; ".join(problems))
         QAReview.objects.create(review=locked, by=by, outcome=QAOutcome.APPROVED, comments=comments.strip())

@@ -3,41 +3,17 @@ when the network drops."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import Review
 from tests import factories
+from tests.e2e.conftest import log_in
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SUMMARY = "The applicant is a represented 45-year-old with chronic low back pain after lifting boxes."
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(executable):
-        pytest.skip("chromium is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -49,7 +25,7 @@ def workspace_url(live_server):
     now = timezone.now()
     factories.AssignmentFactory(case=case, reviewer=reviewer, accepted_at=now, conflict_attested_at=now)
     return {
-        "login": live_server.url + reverse("login"),
+        "live_server": live_server,
         "workspace": live_server.url + reverse("reviews:workspace", args=[case.case_number]),
         "username": reviewer.user.username,
         "case": case,
@@ -57,11 +33,7 @@ def workspace_url(live_server):
 
 
 def _log_in(page, urls) -> None:
-    page.goto(urls["login"])
-    page.get_by_label("Username").fill(urls["username"])
-    page.get_by_label("Password").fill("pw-for-tests")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    log_in(page, urls["live_server"], urls["username"])
 
 
 def test_summary_autosaves_and_survives_a_reload(browser, workspace_url):
@@ -139,3 +111,21 @@ def test_two_tabs_never_overwrite_each_other(browser, workspace_url):
         == "Written in tab A. Written in tab B."
     )
     context.close()
+
+
+def test_accepting_in_the_workspace_opens_the_determination(page, live_server):
+    from playwright.sync_api import expect
+
+    reviewer = factories.reviewer_with_credentials(states=("CA",), specialties=("occupational_medicine",))
+    case = factories.CaseFactory(status="assigned")
+    factories.DisputedItemFactory(case=case, position=0)
+    factories.AssignmentFactory(case=case, reviewer=reviewer)
+    log_in(page, live_server, reviewer.user.username)
+    page.goto(live_server.url + reverse("reviews:workspace", args=[case.case_number]))
+    expect(page.get_by_label("Clinical case summary")).to_have_count(0)
+    page.get_by_label("I attest that I have no material").check()
+    page.get_by_role("button", name="Accept").click()
+    expect(page.get_by_label("Clinical case summary")).to_be_visible(timeout=15000)
+    case.refresh_from_db()
+    assert case.status == "in_review"
+    assert case.assignments.get().accepted_at is not None

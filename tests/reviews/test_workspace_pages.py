@@ -91,7 +91,7 @@ def test_dashboard_query_count_does_not_grow_with_cases(reviewer_client, reviewe
 def test_unaccepted_assignment_shows_accept_area_and_no_editing(reviewer_client, reviewer):
     case = _assigned(reviewer, accepted=False)
     html = reviewer_client.get(reverse("reviews:workspace", args=[case.case_number])).content.decode()
-    assert "New assignment" in html
+    assert "I attest that I have no material" in html
     assert 'id="review-form"' not in html
     case.refresh_from_db()
     assert case.status == "assigned"

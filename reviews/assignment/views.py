@@ -1,0 +1,289 @@
+"""Assignment pages: thin wrappers that parse input, call one service, and present the result.
+
+Administrators (perm ``cases.manage_case``): the case page's assignment panel (ranked suggestions,
+assign / reassign / unassign), the Reviewers page, bulk assignment. Reviewers: accept / decline their own
+active assignments (anything else answers 404, the same as an assignment that does not exist).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from cases.models import Case
+from reviews.assignment import services
+from reviews.assignment.conflicts import case_parties, screen_affiliations
+from reviews.assignment.eligibility import evaluate_eligibility
+from reviews.assignment.forms import AcceptForm, AssignForm, BulkAssignForm, DeclineForm, ReasonForm
+from reviews.assignment.queries import (
+    assignments_for_reviewer,
+    reviewers_for_dashboard,
+    reviewers_with_workload,
+)
+from reviews.assignment.ranking import rank_reviewers
+from reviews.models import Assignment, ReviewerProfile
+
+manage = permission_required("cases.manage_case", raise_exception=True)
+PANEL = "reviews/assignment/_panel.html"
+ACCEPT_DECLINE = "reviews/assignment/_accept_decline.html"
+
+
+# -- the case page's panel ---------------------------------------------------------------------------
+
+
+def _panel_case(case_number: str) -> Case:
+    return get_object_or_404(
+        Case.objects.prefetch_related(
+            "treating_providers",
+            "disputed_items",
+            Prefetch(
+                "assignments", queryset=Assignment.objects.select_related("reviewer__user", "assigned_by")
+            ),
+        ),
+        case_number=case_number,
+    )
+
+
+def panel_context(case: Case, form: AssignForm | None = None, **extra) -> dict:
+    """Everything the assignment panel shows; used by the case page's include and the htmx views."""
+    current = next((a for a in case.assignments.all() if a.active), None)
+    assignable = case.status in services.ASSIGNABLE_STATUSES or current is not None
+    suggestions = rank_reviewers(case) if assignable else []
+    current_problems: list[str] = []
+    if current:
+        reviewer = next((s.reviewer for s in suggestions if s.reviewer.pk == current.reviewer_id), None)
+        reviewer = reviewer or current.reviewer
+        current_problems += [f"Conflict found after assignment: {c}." for c in screen_affiliations(
+            list(reviewer.affiliations.all()), case_parties(case)
+        )]  # fmt: skip
+        current_problems += evaluate_eligibility(reviewer, case=case).reasons
+    return {
+        "case": case,
+        "current": current,
+        "current_problems": current_problems,
+        "assignable": assignable,
+        "suggestions": suggestions,
+        "ranked": [s for s in suggestions if s.assignable],
+        "blocked": [s for s in suggestions if not s.assignable],
+        "form": form,
+        "events": case.assignment_events.select_related("actor", "from_reviewer__user", "to_reviewer__user"),
+        **extra,
+    }
+
+
+def _panel_response(request: HttpRequest, case: Case, **extra) -> HttpResponse:
+    if request.htmx:
+        return render(request, PANEL, panel_context(_panel_case(case.case_number), **extra))
+    if extra.get("error"):
+        messages.error(request, extra["error"])
+    if extra.get("notice"):
+        messages.success(request, extra["notice"])
+    return redirect("cases:detail", case_number=case.case_number)
+
+
+@manage
+def case_panel(request: HttpRequest, case_number: str) -> HttpResponse:
+    return render(request, PANEL, panel_context(_panel_case(case_number)))
+
+
+def _form_error(form) -> str:
+    return " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
+                    for f, e in form.errors.items())  # fmt: skip
+
+
+@require_POST
+@manage
+def assign_case(request: HttpRequest, case_number: str) -> HttpResponse:
+    """Assign, or reassign when the case already has a reviewer (then a reason is required)."""
+    case = get_object_or_404(Case, case_number=case_number)
+    reassigning = request.POST.get("mode") == "reassign"
+    form = AssignForm(request.POST, reason_required=reassigning)
+    if not form.is_valid():
+        if request.htmx:
+            return render(request, PANEL, panel_context(_panel_case(case_number), form=form), status=422)
+        return _panel_response(request, case, error=_form_error(form))
+    reviewer, reason = form.cleaned_data["reviewer"], form.cleaned_data["reason"]
+    try:
+        if reassigning:
+            services.reassign(case, reviewer, by=request.user, reason=reason)
+        else:
+            services.assign(case, reviewer, by=request.user, reason=reason)
+    except services.AssignmentError as exc:
+        if request.htmx:
+            return render(
+                request, PANEL, panel_context(_panel_case(case_number), form=form, error=str(exc)), status=409
+            )
+        return _panel_response(request, case, error=str(exc))
+    verb = "reassigned" if reassigning else "assigned"
+    return _panel_response(request, case, notice=f"Case {case.case_number} {verb} to {reviewer}; emailed.")
+
+
+@require_POST
+@manage
+def unassign_case(request: HttpRequest, case_number: str) -> HttpResponse:
+    case = get_object_or_404(Case, case_number=case_number)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _panel_response(request, case, error="Reason: give a reason to unassign.")
+    try:
+        services.unassign(case, by=request.user, reason=form.cleaned_data["reason"])
+    except services.AssignmentError as exc:
+        return _panel_response(request, case, error=str(exc))
+    return _panel_response(request, case, notice=f"Case {case.case_number} unassigned; it is eligible again.")
+
+
+# -- reviewers ----------------------------------------------------------------------------------------
+
+
+@manage
+def reviewer_list(request: HttpRequest) -> HttpResponse:
+    """Every reviewer with its eligibility and reasons, workload, expiring credentials, and the open cases
+    of deactivated reviewers or of reviewers whose conflicts were found after assignment."""
+    today = timezone.localdate()
+    rows, expiring, stranded, late_conflicts = [], [], [], []
+    for reviewer in reviewers_for_dashboard():
+        eligibility = evaluate_eligibility(reviewer, on=today)
+        rows.append({"reviewer": reviewer, "eligibility": eligibility})
+        expiring += [(reviewer, credential) for credential in eligibility.expiring]
+        if reviewer.open_assignment_list and not eligibility.eligible:
+            stranded.append((reviewer, eligibility, reviewer.open_assignment_list))
+        for assignment in reviewer.open_assignment_list:
+            for conflict in screen_affiliations(
+                list(reviewer.affiliations.all()), case_parties(assignment.case)
+            ):
+                late_conflicts.append((assignment, conflict))
+    expiring.sort(key=lambda pair: pair[1].expires_on)
+    return render(
+        request,
+        "reviews/assignment/reviewers.html",
+        {"rows": rows, "expiring": expiring, "stranded": stranded, "late_conflicts": late_conflicts},
+    )
+
+
+@require_POST
+@manage
+def reviewer_activation(request: HttpRequest, reviewer_id: int) -> HttpResponse:
+    reviewer = get_object_or_404(ReviewerProfile, pk=reviewer_id)
+    if request.POST.get("action") == "reactivate":
+        services.reactivate_reviewer(reviewer, by=request.user)
+        messages.success(request, f"{reviewer} is active again.")
+        return redirect("reviews:assignment:reviewers")
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Reason: give a reason to deactivate {reviewer}.")
+        return redirect("reviews:assignment:reviewers")
+    open_cases = services.deactivate_reviewer(reviewer, by=request.user, reason=form.cleaned_data["reason"])
+    if open_cases:
+        numbers = ", ".join(a.case.case_number for a in open_cases)
+        messages.warning(request, f"{reviewer} deactivated; reassign its open cases: {numbers}.")
+    else:
+        messages.success(request, f"{reviewer} deactivated; it had no open cases.")
+    return redirect("reviews:assignment:reviewers")
+
+
+# -- bulk assignment ----------------------------------------------------------------------------------
+
+
+@manage
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Several cases to one reviewer, each screened on its own; the outcome of each is listed."""
+    data = request.POST if request.method == "POST" else None
+    form = BulkAssignForm(data, initial={"cases": request.GET.getlist("cases")})
+    numbers = request.POST.getlist("cases") if data else request.GET.getlist("cases")
+    cases = list(
+        Case.objects.filter(case_number__in=numbers)
+        .prefetch_related("treating_providers", "disputed_items", "assignments")
+        .order_by("due_date", "case_number")
+    )
+    form.fields["cases"].queryset = Case.objects.filter(case_number__in=numbers)
+    outcomes = None
+    if data is not None and form.is_valid():
+        outcomes = services.bulk_assign(
+            list(form.cleaned_data["cases"].order_by("due_date", "case_number")),
+            form.cleaned_data["reviewer"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        done = sum(1 for o in outcomes if o.ok)
+        (messages.success if done == len(outcomes) else messages.warning)(
+            request, f"{done} of {len(outcomes)} case(s) assigned."
+        )
+        for case in cases:
+            case.refresh_from_db()
+    # For each reviewer: which of the selected cases it may take, and why not the others.
+    reviewers = list(reviewers_with_workload(max((c.due_date for c in cases if c.due_date), default=None)))
+    screen: dict[int, dict] = {r.pk: {"reviewer": r, "ok": [], "blocked": []} for r in reviewers}
+    for case in cases:
+        for suggestion in rank_reviewers(case, reviewers=reviewers):
+            entry = screen[suggestion.reviewer.pk]
+            if suggestion.assignable:
+                entry["ok"].append(case.case_number)
+            else:
+                entry["blocked"].append((case.case_number, suggestion.blockers))
+    ranked_screen = sorted(screen.values(), key=lambda e: (-len(e["ok"]), str(e["reviewer"])))
+    return render(
+        request,
+        "reviews/assignment/bulk.html",
+        {"form": form, "cases": cases, "screen": ranked_screen, "outcomes": outcomes},
+    )
+
+
+# -- the reviewer's answer ----------------------------------------------------------------------------
+
+
+def _answer_response(request: HttpRequest, assignment: Assignment, **extra) -> HttpResponse:
+    assignment.refresh_from_db()
+    if request.htmx:
+        status = 422 if extra.get("errors") else 200
+        return render(request, ACCEPT_DECLINE, {"assignment": assignment, **extra}, status=status)
+    for error in extra.get("errors", {}).values():
+        messages.error(request, error)
+    if extra.get("notice"):
+        messages.success(request, extra["notice"])
+    return redirect("reviews:dashboard")
+
+
+@require_POST
+def accept(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_object_or_404(assignments_for_reviewer(request.user), pk=assignment_id)
+    form = AcceptForm(request.POST)
+    if not form.is_valid():
+        return _answer_response(
+            request, assignment, errors={"attest_no_conflict": form.errors["attest_no_conflict"][0]}
+        )
+    try:
+        services.accept_assignment(assignment, by=request.user, attest_no_conflict=True)
+    except services.AssignmentError as exc:
+        return _answer_response(request, assignment, errors={"general": str(exc)})
+    return _answer_response(request, assignment, notice=f"Case {assignment.case.case_number} accepted.")
+
+
+@require_POST
+def decline(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_object_or_404(assignments_for_reviewer(request.user), pk=assignment_id)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        errors = {field: errs[0] for field, errs in form.errors.items()}
+        if "reason" in errors:
+            errors["reason"] = "Reason for declining: give a reason (it is sent to the administrators)."
+        return _answer_response(request, assignment, errors=errors, posted=request.POST)
+    try:
+        services.decline_assignment(
+            assignment,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            conflict=form.cleaned_data["conflict"],
+            conflicting_party=form.cleaned_data["conflicting_party"],
+        )
+    except services.AssignmentError as exc:
+        return _answer_response(request, assignment, errors={"general": str(exc)}, posted=request.POST)
+    notice = f"Case {assignment.case.case_number} returned to the administrators."
+    if request.htmx:
+        return render(request, ACCEPT_DECLINE, {"assignment": assignment, "notice": notice, "declined": True})
+    messages.success(request, notice)
+    return redirect("reviews:dashboard")
