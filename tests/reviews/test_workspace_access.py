@@ -101,3 +101,8 @@ def test_qa_user_reads_but_cannot_save(client, review, qa_user):
     )
     assert response.status_code == 403
     assert Review.objects.get(pk=review.pk).clinical_summary == ""
+
+
+def test_case_page_links_administrators_to_the_review(admin_client, review):
+    html = admin_client.get(reverse("cases:detail", args=[review.case.case_number])).content.decode()
+    assert reverse("reviews:workspace", args=[review.case.case_number]) in html
