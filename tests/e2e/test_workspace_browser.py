@@ -129,3 +129,21 @@ def test_accepting_in_the_workspace_opens_the_determination(page, live_server):
     case.refresh_from_db()
     assert case.status == "in_review"
     assert case.assignments.get().accepted_at is not None
+
+
+def test_text_typed_after_the_session_expired_is_saved_after_logging_in_again(browser, workspace_url):
+    from playwright.sync_api import expect
+
+    context = browser.new_context()
+    page = context.new_page()
+    _log_in(page, workspace_url)
+    page.goto(workspace_url["workspace"])
+    context.clear_cookies()  # the session ends (timeout, logout in another tab)
+    page.get_by_label("Clinical case summary").fill("Typed after the session ended.")
+    expect(page.locator("#save-status")).to_contain_text("session has ended", timeout=15000)
+
+    other = context.new_page()
+    _log_in(other, workspace_url)
+    expect(page.locator("#save-status")).to_contain_text("saved at", timeout=30000)
+    assert Review.objects.get(case=workspace_url["case"]).clinical_summary == "Typed after the session ended."
+    context.close()
