@@ -143,7 +143,7 @@ def start_or_get_review(case: Case, reviewer_user) -> Review:
     if not assignment.accepted_at:
         raise WorkspaceError("Accept the assignment (and attest to no conflict) before starting the review.")
     with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).first()
+        locked_case = Case.objects.select_for_update().get(pk=case.pk)
         review = current_review(case)
         if review is None:
             review = Review.objects.create(
@@ -155,9 +155,10 @@ def start_or_get_review(case: Case, reviewer_user) -> Review:
             review.assignment = assignment
             review.save(update_fields=["reviewer", "assignment"])
         _ensure_decisions(review)
+        # Under the case lock, so two tabs opening the case at once start the review only once.
+        if locked_case.status == CaseStatus.ASSIGNED:
+            transition_case(locked_case, "start_review", by=reviewer_user)
     case.refresh_from_db()
-    if case.status == CaseStatus.ASSIGNED:
-        transition_case(case, "start_review", by=reviewer_user)
     return review
 
 
