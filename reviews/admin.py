@@ -16,6 +16,7 @@ from reviews.models import (
     DeterminationLetter,
     ItemDecision,
     License,
+    QAReview,
     Review,
     ReviewerProfile,
 )
@@ -88,11 +89,39 @@ class ItemDecisionInline(admin.StackedInline):
     model = ItemDecision
     extra = 0
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A signed review is a legal document: read-only here too (changes go through an amendment).
+        return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.is_frozen) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.is_frozen) and super().has_delete_permission(request, obj)
+
+
+class QAReviewInline(admin.TabularInline):
+    model = QAReview
+    extra = 0
+    readonly_fields = ["by", "at", "outcome", "comments"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ["case", "version", "status", "signed_at"]
-    inlines = [ItemDecisionInline]
+    list_filter = ["status"]
+    inlines = [ItemDecisionInline, QAReviewInline]
+    readonly_fields = ["revision", "field_revisions", "saved_at", "saved_by", "credentials_snapshot"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.status != "draft") and super().has_delete_permission(request, obj)
 
 
 @admin.register(DeterminationLetter)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -140,4 +141,210 @@ def load_demo() -> list[str]:
     lines = [f"user {name}" for name in users]
     lines += load_assignment_reviewers()
     lines += load_cases()
+    lines += load_workspace_demo(users)
     return lines
+
+
+# -- the reviewer's workspace: the seed case signed as in the seed letter, and cases at every stage -----
+DEMO_CASES_PATH = EXAMPLE_CASE_PATH.parent / "demo-cases.json"
+SEED_CASE_NUMBER = "CM15-0165834"
+
+# The seed letter's clinical case summary and decisions, verbatim (../shared/seeds/).
+SEED_SUMMARY = (
+    "The applicant is a represented 51-year-old who has filed a claim for chronic low back pain (LBP), "
+    "reportedly associated with an industrial injury of May 19, 2014. In a Utilization Review report dated "
+    "August 11, 2015, the claims administrator failed to approve requests for 12 sessions of physical "
+    "therapy and MRI imaging of the lumbar spine. The claims administrator referenced an August 4, 2015 date "
+    "of service in its determination. The applicant's attorney subsequently appealed. On May 26, 2015, the "
+    "applicant was placed off of work, on total temporary disability, owing to ongoing complaints of mid and "
+    "low back pain. Epidural steroid injection therapy was sought. On a handwritten progress note, not "
+    "clearly dated, difficult to follow, not entirely legible, the applicant reported ongoing complaints of "
+    "low back pain radiating to the right lower extremity. The applicant exhibited a visibly antalgic gait. "
+    "The applicant had undergone earlier epidural steroid injection therapy with only minimal relief. The "
+    "applicant also received at least 12 prior sessions of physical therapy, the treating provider reported. "
+    "The applicant had issues with symptomatic spondylolisthesis, low back pain, degenerative disc disease, "
+    "the treating provider, an orthopedic surgeon, reported. 12 sessions of physical therapy and new MRI for "
+    "preoperative planning purposes was sought on the grounds that the previous lumbar imaging was over 1 "
+    "year old. On April 20, 2015, the applicant was placed off of work, on total temporary disability. The "
+    "attending provider stated that the applicant had a longstanding history of sciatic pain, lumbar "
+    'degenerative disease, and "neuropathy" secondary to neuroforaminal stenosis apparently noted on '
+    "historical lumbar MRI imaging."
+)
+SEED_DECISIONS = [
+    (
+        "Upheld",
+        "MTUS Chronic Pain Medical Treatment 2009, Section(s): Introduction, Physical Medicine",
+        "No, the request for 12 sessions of physical therapy for the lumbar spine was not medically "
+        "necessary, medically appropriate, or indicated here. The 12-session course of therapy at "
+        "issue, in and of itself, represented treatment in excess of the 8- to- 9-session course "
+        "suggested on page 99 of the MTUS Chronic Pain Medical Treatment Guidelines for radiculitis, "
+        "the diagnosis reportedly present here. This recommendation is further qualified by "
+        "commentary made on page 8 of the MTUS Chronic Pain Medical Treatment Guidelines to the "
+        "effect that demonstration of functional improvement is necessary at the various milestones "
+        "in the treatment program in order to justify continued treatment. Here, however, the "
+        "applicant was placed off of work, on total temporary disability, as of the date of the "
+        "request. The treating provider acknowledged that the applicant had received 12 prior "
+        "sessions of physical therapy. The applicant's failure to return to work following receipt of "
+        "the same suggested a lack of functional improvement as defined in MTUS 9792.20e, despite "
+        "receipt of 12 prior sessions of physical therapy. Therefore, the request for 12 additional "
+        "sessions of physical therapy was not medically necessary.",
+    ),
+    (
+        "Overturned",
+        "MTUS Low Back Complaints 2004, Section(s): Special Studies",
+        "Conversely, the request for lumbar MRI imaging of the lumbar spine was medically necessary, "
+        "medically appropriate, and indicated here. As noted in the MTUS Guideline in ACOEM Chapter "
+        "12, page 304, imaging studies should be reserved for cases in which surgery is being "
+        "considered or red-flag diagnosis is being evaluated. Here, the requesting provider, an "
+        "orthopedic spine surgeon, reported that the lumbar MRI imaging was being sought for "
+        "preoperative planning purposes. The requesting provider, an orthopedic spine surgeon, stated "
+        "that prior lumbar MRI imaging performed one-year prior was too dated for preoperative "
+        "planning purposes. Moving forward with repeat lumbar MRI imaging was, thus, indicated, given "
+        "the applicant's failure to return to work and heightened radicular pain present on or around "
+        "the date of request, given the seeming failure of various conservative treatments to include "
+        "physical therapy, epidural steroid injection therapy, etc. Therefore, the request was "
+        "medically necessary.",
+    ),
+]
+
+# Synthetic drafts (no real PHI, written for the demo).
+DRAFT_SUMMARY = (
+    "The applicant is a represented 46-year-old who has filed a claim for chronic low back pain reportedly "
+    "associated with cumulative trauma. In a Utilization Review report, the claims administrator modified "
+    "a request for Norco and failed to approve cyclobenzaprine. The applicant remains off work. Pain "
+    "scores of 7/10 fall to 5/10 with medications; no urine drug screen is on file."
+)
+QA_SUMMARY = (
+    "The applicant is a 29-year-old who has filed a claim for left shoulder pain after lifting overhead. "
+    "The claims administrator failed to approve 8 sessions of physical therapy. The applicant has returned "
+    "to modified duty, has had no prior physical therapy, and shows a painful arc and a positive Neer sign."
+)
+QA_RATIONALE = (
+    "The request for 8 sessions of physical therapy for the left shoulder was medically necessary, "
+    "medically appropriate, and indicated here. The applicant had received no prior physical therapy for "
+    "the shoulder, had returned to modified duty, and an initial course of active therapy with a home "
+    "exercise program is the first-line treatment the MTUS describes for impingement syndrome. Therefore, "
+    "the request was medically necessary."
+)
+
+
+def _shifted_demo_cases(today: datetime.date) -> dict:
+    """The synthetic cases with their dates moved so each clock is running when the demo is loaded."""
+    import json
+
+    data = json.loads(DEMO_CASES_PATH.read_text(encoding="utf-8"))
+    for case in data["cases"]:
+        received = datetime.date.fromisoformat(case["received_date"])
+        target = today - datetime.timedelta(days=2 if case["review_type"] == "expedited" else 12)
+        _shift_dates(case, target - received)
+    return data
+
+
+def _shift_dates(node, delta: datetime.timedelta):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+                node[key] = (datetime.date.fromisoformat(value) + delta).isoformat()
+            else:
+                _shift_dates(value, delta)
+    elif isinstance(node, list):
+        for value in node:
+            _shift_dates(value, delta)
+
+
+def _to_eligible(case: Case, admin) -> None:
+    from cases.services import transition_case
+
+    if case.status == "received":
+        transition_case(case, "start_eligibility_review", by=admin)
+    if case.status == "eligibility_review":
+        transition_case(case, "mark_eligible", by=admin)
+
+
+def _assign(case: Case, username: str, admin, accepted: bool):
+    """Assign (and accept) through the assignment workflow, screened and recorded as in real use."""
+    from reviews.assignment.services import accept_assignment, assign
+
+    assignment = case.assignments.filter(active=True).first()
+    if assignment is None:
+        _to_eligible(case, admin)
+        profile = ReviewerProfile.objects.get(user__username=username)
+        assignment = assign(case, profile, by=admin, reason="Demo data")
+    if accepted and not assignment.accepted_at:
+        assignment = accept_assignment(assignment, by=assignment.reviewer.user)
+    return assignment
+
+
+def _draft(case: Case, username: str, summary: str, decisions: list[tuple[str, str, str]]):
+    from reviews.workspace import services
+
+    user = get_user_model().objects.get(username=username)
+    review = services.start_or_get_review(case, user)
+    if not review.is_editable or review.revision:
+        return review
+    data = {services.SUMMARY_KEY: summary}
+    items = list(case.disputed_items.all())
+    for item, (decision, citation, rationale) in zip(items, decisions, strict=False):
+        data[services.item_key(item.pk, "decision")] = decision
+        data[services.item_key(item.pk, "guideline_citations")] = citation
+        data[services.item_key(item.pk, "rationale")] = rationale
+    services.save_draft(review, data, review.revision, by=user)
+    review.refresh_from_db()
+    return review
+
+
+def load_workspace_demo(users: dict) -> list[str]:
+    """The seed case signed exactly as the seed letter; synthetic cases unassigned, awaiting acceptance,
+    in review with a draft, and in QA. Each step runs only if the case has not reached it yet."""
+    from cases.intake import import_payload
+    from reviews.models import ReviewStatus
+    from reviews.workspace import services
+
+    admin = users["admin"]
+    lines = []
+    data = _shifted_demo_cases(datetime.date.today())
+    missing = [c for c in data["cases"] if not Case.objects.filter(case_number=c["case_number"]).exists()]
+    if missing:
+        lines += import_payload({"cases": missing}, None, by=admin).lines()
+    cases = {
+        c.case_number: c for c in Case.objects.filter(case_number__in=[*DEMO_CASE_NUMBERS, SEED_CASE_NUMBER])
+    }
+
+    _to_eligible(cases["CM26-0000101"], admin)
+    _assign(cases["CM26-0000102"], "dr.rivera", admin, accepted=False)
+
+    _assign(cases["CM26-0000103"], "dr.rivera", admin, accepted=True)
+    _draft(
+        cases["CM26-0000103"],
+        "dr.rivera",
+        DRAFT_SUMMARY,
+        [("Upheld", "MTUS Chronic Pain Medical Treatment 2009, Section(s): Opioids", "")],
+    )
+
+    _assign(cases["CM26-0000104"], "dr.chen", admin, accepted=True)
+    review = _draft(
+        cases["CM26-0000104"],
+        "dr.chen",
+        QA_SUMMARY,
+        [("Overturned", "MTUS Shoulder Complaints 2004, Section(s): Initial Care", QA_RATIONALE)],
+    )
+    if review.status == ReviewStatus.DRAFT:
+        services.submit_for_qa(review, by=users["dr.chen"])
+
+    seed = cases[SEED_CASE_NUMBER]
+    _assign(seed, "dr.rivera", admin, accepted=True)
+    if not seed.reviews.filter(status=ReviewStatus.SIGNED).exists():
+        review = _draft(seed, "dr.rivera", SEED_SUMMARY, SEED_DECISIONS)
+        if review.status == ReviewStatus.DRAFT:
+            if settings.IMR_QA_REQUIRED:
+                services.submit_for_qa(review, by=users["dr.rivera"])
+                services.qa_approve(review, by=users["qa"])
+            else:
+                services.sign_off(review, by=users["dr.rivera"])
+    for number in [*DEMO_CASE_NUMBERS, SEED_CASE_NUMBER]:
+        case = Case.objects.get(case_number=number)
+        lines.append(f"case {number}: {case.get_status_display().lower()}")
+    return lines
+
+
+DEMO_CASE_NUMBERS = ["CM26-0000101", "CM26-0000102", "CM26-0000103", "CM26-0000104"]

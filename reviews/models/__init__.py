@@ -6,7 +6,15 @@ One module per part so each can grow on its own: ``reviewers`` (profiles, creden
 
 from reviews.models.assignments import Assignment, AssignmentEvent
 from reviews.models.letters import DeterminationLetter, LetterDownload, LetterStatus
-from reviews.models.review import Decision, ItemDecision, Review, ReviewStatus
+from reviews.models.review import (
+    Decision,
+    FrozenReviewError,
+    ItemDecision,
+    QAOutcome,
+    QAReview,
+    Review,
+    ReviewStatus,
+)
 from reviews.models.reviewers import (
     Affiliation,
     AffiliationKind,
@@ -24,10 +32,13 @@ __all__ = [
     "Certification",
     "Decision",
     "DeterminationLetter",
+    "FrozenReviewError",
     "ItemDecision",
     "LetterDownload",
     "LetterStatus",
     "License",
+    "QAOutcome",
+    "QAReview",
     "Review",
     "ReviewStatus",
     "ReviewerProfile",

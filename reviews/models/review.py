@@ -18,9 +18,16 @@ class ReviewStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded by an amendment"
 
 
+class FrozenReviewError(Exception):
+    """A signed (or superseded) review was about to change; only an amendment may follow it."""
+
+
 class Decision(models.TextChoices):
     UPHELD = "Upheld", "Upheld"
     OVERTURNED = "Overturned", "Overturned"
+
+
+FROZEN_STATUSES = (ReviewStatus.SIGNED, ReviewStatus.SUPERSEDED)
 
 
 class Review(models.Model):
@@ -37,6 +44,14 @@ class Review(models.Model):
     revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     saved_at = models.DateTimeField(null=True, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # For each field key ("clinical_summary", "item-<pk>-rationale", ...) the revision that last changed
+    # it: a stale save conflicts only on fields someone else changed since, so two tabs editing different
+    # items both succeed.
+    field_revisions = models.JSONField(default=dict, blank=True)
+    submitted_for_qa_at = models.DateTimeField(null=True, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -58,9 +73,25 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.case} review v{self.version}"
 
+    def save(self, *args, **kwargs) -> None:
+        """Refuse any change to a signed or superseded review except marking a signed one superseded."""
+        if self.pk:
+            stored = Review.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            allowed = stored == ReviewStatus.SIGNED and self.status == ReviewStatus.SUPERSEDED
+            if stored in (ReviewStatus.SIGNED, ReviewStatus.SUPERSEDED) and not allowed:
+                raise FrozenReviewError(f"{self} is {ReviewStatus(stored).label.lower()}; it cannot change.")
+            if allowed:
+                kwargs["update_fields"] = ["status"]
+        super().save(*args, **kwargs)
+
     @property
     def is_frozen(self) -> bool:
         return self.status in (ReviewStatus.SIGNED, ReviewStatus.SUPERSEDED)
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft takes edits: in QA, signed or superseded it is read-only."""
+        return self.status == ReviewStatus.DRAFT
 
 
 class ItemDecision(models.Model):
@@ -89,6 +120,32 @@ class ItemDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.disputed_item}: {self.decision or 'undecided'}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.review_id and Review.objects.filter(pk=self.review_id, status__in=FROZEN_STATUSES).exists():
+            raise FrozenReviewError(f"The review of {self.disputed_item} is signed; it cannot change.")
+        super().save(*args, **kwargs)
+
     @property
     def citation_lines(self) -> list[str]:
         return [line.strip().rstrip(".") for line in self.guideline_citations.splitlines() if line.strip()]
+
+
+class QAOutcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned with comments"
+
+
+class QAReview(models.Model):
+    """A quality-assurance reader's verdict on a review submitted for QA (when the organisation asks)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="qa_reviews")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=QAOutcome.choices)
+    comments = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.get_outcome_display()}"
