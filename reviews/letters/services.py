@@ -138,6 +138,8 @@ def _claim(letter_id: int) -> tuple[DeterminationLetter | None, str]:
         letter = DeterminationLetter.objects.select_for_update().filter(pk=letter_id).first()
         if letter is None:
             return None, "no such letter"
+        if letter.status == LetterStatus.READY:
+            return None, "already ready"
         presumed_dead = letter.status == LetterStatus.RENDERING and (
             letter.started_at is None or letter.started_at < stale
         )
