@@ -71,7 +71,7 @@ def request_letter(review: Review, by, reason: str = "") -> DeterminationLetter:
         raise LetterError(f"Case {review.case.case_number}: the review is not signed off.")
     with transaction.atomic():
         existing = (
-            review.letters.select_for_update()
+            review.letters.select_for_update(of=("self",))
             .exclude(status=LetterStatus.FAILED)
             .order_by("-version")
             .first()
@@ -135,7 +135,7 @@ def _claim(letter_id: int) -> tuple[DeterminationLetter | None, str]:
     now = timezone.now()
     stale = now - timedelta(seconds=conf.rendering_timeout())
     with transaction.atomic():
-        letter = DeterminationLetter.objects.select_for_update().filter(pk=letter_id).first()
+        letter = DeterminationLetter.objects.select_for_update(of=("self",)).filter(pk=letter_id).first()
         if letter is None:
             return None, "no such letter"
         if letter.status == LetterStatus.READY:
@@ -185,7 +185,10 @@ def produce_letter(letter_id: int) -> RenderOutcome:
     Raises ``TransientLetterError`` when it is worth trying again (the letter goes back to queued) and
     marks the letter failed, with a readable error, when it is not.
     """
-    letter, token = _claim(letter_id)
+    try:
+        letter, token = _claim(letter_id)
+    except TRANSIENT_ERRORS as exc:  # the database is unreachable or a lock timed out: nothing changed
+        raise TransientLetterError(readable_error(exc)) from exc
     if letter is None:
         return RenderOutcome(letter_id, done=False, detail=token)
     try:
@@ -264,7 +267,9 @@ def sweep_letters() -> list[int]:
     requeued = []
     for letter_id in stuck_letters().values_list("pk", flat=True):
         with transaction.atomic():
-            letter = stuck_letters().select_for_update(skip_locked=True).filter(pk=letter_id).first()
+            letter = (
+                stuck_letters().select_for_update(skip_locked=True, of=("self",)).filter(pk=letter_id).first()
+            )
             if letter is None:
                 continue
             if letter.status == LetterStatus.RENDERING:

@@ -49,7 +49,9 @@ class DeterminationLetter(models.Model):
     reason = models.TextField(blank=True, help_text="Why this version was made (regeneration, amendment).")
 
     class Meta:
-        ordering = ["case", "-version"]
+        # By the case's id, not "case": ordering by the relation would join cases_case (sorted by due
+        # date), and a row lock taken on letters would then lock the case row too.
+        ordering = ["case_id", "-version"]
         constraints = [models.UniqueConstraint(fields=["case", "version"], name="unique_letter_version")]
         indexes = [models.Index(fields=["status", "queued_at"], name="letter_status_queued_idx")]
 

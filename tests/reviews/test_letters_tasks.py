@@ -328,3 +328,38 @@ def test_versions_count_up_per_case(seed_case, django_capture_on_commit_callback
     b = issue(other_case_review, capture=django_capture_on_commit_callbacks)
     assert (a.version, b.version) == (1, 1)
     assert b.status == LetterStatus.READY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_render_never_waits_on_a_case_locked_by_a_new_request(seed_case):
+    """A request locks the case row to number its version; the worker's row lock must not take the case
+    row too, or a request and a render deadlock (found by bench/bench_letters.py)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    from django.db import transaction
+
+    from cases.models import Case
+
+    review = signed_seed_review(seed_case)
+    letter = DeterminationLetter.objects.create(case=review.case, review=review, version=1)
+    outcome: list[str] = []
+
+    def worker() -> None:
+        from django.db import connection as worker_connection
+        from django.db import connections
+
+        try:
+            with worker_connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '3s'")
+            outcome.append(services.produce_letter(letter.pk).detail)
+        except services.TransientLetterError as exc:
+            outcome.append(str(exc))
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=seed_case.pk)
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+    assert outcome == ["ready"]
