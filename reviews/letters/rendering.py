@@ -226,23 +226,16 @@ class RenderedPdf:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def render_letter_pdf(html: str, identifier: str = "") -> RenderedPdf:
-    """WeasyPrint's PDF of the letter HTML, with its page count (one layout pass)."""
+def render_letter_pdf(html: str) -> RenderedPdf:
+    """WeasyPrint's PDF of the letter HTML, with its page count (from the same layout)."""
     from weasyprint import HTML
 
     document = HTML(
         string=html, base_url=STATIC_BASE.resolve().as_uri() + "/", url_fetcher=_LocalOnlyFetcher()
     ).render()
-    options = {}
-    if identifier:
-        options["pdf_identifier"] = hashlib.md5(identifier.encode(), usedforsecurity=False).digest()
-    return RenderedPdf(content=document.write_pdf(**options), page_count=len(document.pages))
+    return RenderedPdf(content=document.write_pdf(), page_count=len(document.pages))
 
 
 def render_pdf(html: str) -> bytes:
     """The PDF bytes WeasyPrint makes of the letter HTML."""
     return render_letter_pdf(html).content
-
-
-def pdf_identifier(letter: DeterminationLetter) -> str:
-    return f"{letter.case.case_number}/v{letter.version}"

@@ -23,7 +23,6 @@ from reviews.letters import conf
 from reviews.letters.rendering import (
     LetterNotRenderable,
     RenderedPdf,
-    pdf_identifier,
     render_letter_html,
     render_letter_pdf,
 )
@@ -161,7 +160,7 @@ def render_letter_file(letter: DeterminationLetter) -> RenderedPdf:
     """The letter's PDF from its review: the one code path for the task, the command and restores."""
     review = Review.objects.select_related("case", "reviewer", "assignment").get(pk=letter.review_id)
     html = render_letter_html(review, letter)
-    return render_letter_pdf(html, identifier=pdf_identifier(letter))
+    return render_letter_pdf(html)
 
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError,)

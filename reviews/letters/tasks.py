@@ -11,6 +11,7 @@ import logging
 
 from celery import shared_task
 from celery.signals import worker_process_init
+from django import db
 
 from reviews.letters import conf, services
 
@@ -36,6 +37,11 @@ def render_letter(self, letter_id: int) -> str:
     try:
         outcome = services.produce_letter(letter_id)
     except services.TransientLetterError as exc:
+        # The worker keeps its database connection between tasks (CELERY_DB_REUSE_MAX): drop it, in case
+        # it is the connection that broke, so the retry starts on a fresh one.
+        for connection in db.connections.all(initialized_only=True):
+            if not connection.in_atomic_block:  # never under a caller's transaction (eager mode)
+                connection.close()
         attempts = self.request.retries + 1
         if self.request.retries >= conf.max_retries():
             services.mark_failed(
