@@ -2,7 +2,8 @@
 
 Measures, on the database and Redis named by DATABASE_URL and CELERY_BROKER_URL:
 1. median render time of the seed case letter and of a 50-item letter: the HTML (template and queries),
-   bare WeasyPrint of that HTML (the floor), and the whole render step the task runs;
+   bare WeasyPrint of that HTML with the same PDF options (the floor), and the whole render step the
+   task runs;
 2. end-to-end time from request to ready with one real worker process on Redis (the request's
    ``requested_at`` to the worker's ``rendered_at``), and its ratio to the bare WeasyPrint time
    (target: at most 1.3);
@@ -43,7 +44,7 @@ from cases.intake import EXAMPLE_CASE_PATH, import_file  # noqa: E402
 from cases.models import Case, DisputedItem  # noqa: E402
 from imr_site.celery import app  # noqa: E402
 from reviews.letters import services  # noqa: E402
-from reviews.letters.rendering import render_letter_html  # noqa: E402
+from reviews.letters.rendering import PDF_OPTIONS, render_letter_html  # noqa: E402
 from reviews.models import (  # noqa: E402
     Certification,
     DeterminationLetter,
@@ -154,10 +155,10 @@ def render_times(review: Review, repeat: int) -> dict[str, float]:
         case=review.case, review=review, version=1, requested_at=timezone.now()
     )
     html = render_letter_html(review, letter)
-    HTML(string=html).write_pdf()  # warm fonts and caches, as the worker does at start
+    HTML(string=html).write_pdf(**PDF_OPTIONS)  # warm fonts and caches, as the worker does at start
     return {
         "html": statistics.median(timed(lambda: render_letter_html(review, letter), repeat)),
-        "weasyprint": statistics.median(timed(lambda: HTML(string=html).write_pdf(), repeat)),
+        "weasyprint": statistics.median(timed(lambda: HTML(string=html).write_pdf(**PDF_OPTIONS), repeat)),
         "render step": statistics.median(timed(lambda: services.render_letter_file(letter), repeat)),
         "pages": services.render_letter_file(letter).page_count,
     }
@@ -212,7 +213,7 @@ def bare_weasyprint(review: Review) -> float:
 
     html = render_letter_html(review, review.letters.order_by("-version").first())
     start = time.perf_counter()
-    HTML(string=html).write_pdf()
+    HTML(string=html).write_pdf(**PDF_OPTIONS)
     return time.perf_counter() - start
 
 

@@ -33,6 +33,8 @@ LETTER_TEMPLATE = "reviews/letters/letter.html"
 # Relative URLs in the letter (none today) resolve against the project's static folder, on disk.
 STATIC_BASE = Path(settings.BASE_DIR) / "static"
 HEADER_DATE = "%m/%d/%Y"
+# A tagged PDF: headings, paragraphs and reading order for screen readers (about 5% more render time).
+PDF_OPTIONS = {"pdf_tags": True}
 
 
 class LetterNotRenderable(Exception):
@@ -233,7 +235,7 @@ def render_letter_pdf(html: str) -> RenderedPdf:
     document = HTML(
         string=html, base_url=STATIC_BASE.resolve().as_uri() + "/", url_fetcher=_LocalOnlyFetcher()
     ).render()
-    return RenderedPdf(content=document.write_pdf(), page_count=len(document.pages))
+    return RenderedPdf(content=document.write_pdf(**PDF_OPTIONS), page_count=len(document.pages))
 
 
 def render_pdf(html: str) -> bytes:
