@@ -182,6 +182,21 @@ def start_workers(concurrency: int) -> subprocess.Popen:
     raise SystemExit("the benchmark worker did not start")
 
 
+def worker_cpu_seconds(worker: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by the worker's main process and its pool children."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if worker.pid in (pid, ppid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def stop_workers(worker: subprocess.Popen) -> None:
     worker.terminate()
     worker.wait(timeout=60)
@@ -207,14 +222,14 @@ def request(review: Review, reason: str) -> DeterminationLetter:
     return services.regenerate_letter(current, by=None, reason=reason)
 
 
-def bare_weasyprint(review: Review) -> float:
+def bare_weasyprint(review: Review, clock=time.perf_counter) -> float:
     """Seconds for WeasyPrint alone to turn the review's letter HTML into a PDF (the floor)."""
     from weasyprint import HTML
 
     html = render_letter_html(review, review.letters.order_by("-version").first())
-    start = time.perf_counter()
+    start = clock()
     HTML(string=html).write_pdf(**PDF_OPTIONS)
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def end_to_end(review: Review, repeat: int) -> dict[str, float]:
@@ -241,21 +256,53 @@ def end_to_end(review: Review, repeat: int) -> dict[str, float]:
         stop_workers(worker)
 
 
+def _render_many(args: tuple[str, int]) -> None:
+    from weasyprint import HTML
+
+    html, count = args
+    for _ in range(count):
+        HTML(string=html).write_pdf(**PDF_OPTIONS)
+
+
+def bare_parallel_rate(review: Review, letters: int, processes: int = 2) -> float:
+    """Letters per minute that bare WeasyPrint reaches in two plain processes on this machine right now:
+    the real ceiling for the workers, whatever else the machine is running."""
+    import multiprocessing
+
+    html = render_letter_html(review, review.letters.order_by("-version").first())
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pool.map(_render_many, [(html, 1)] * processes)  # warm-up
+        start = time.perf_counter()
+        pool.map(_render_many, [(html, letters // processes)] * processes)
+        return (letters // processes) * processes / (time.perf_counter() - start) * 60
+
+
 def throughput(review: Review, letters: int, repeat: int) -> dict[str, float]:
     """Letters per minute with two worker processes, and the bare render time measured around it."""
     floor = [bare_weasyprint(review) for _ in range(repeat)]
+    floor_cpu = [bare_weasyprint(review, clock=time.process_time) for _ in range(repeat)]
+    ceiling = [bare_parallel_rate(review, letters)]
     worker = start_workers(2)
     try:
         wait_ready([request(review, "benchmark warm-up").pk, request(review, "benchmark warm-up").pk])
+        cpu_before = worker_cpu_seconds(worker)
         ids = [request(review, "benchmark: throughput").pk for _ in range(letters)]
         done = wait_ready(ids)
+        cpu = worker_cpu_seconds(worker) - cpu_before
         first = min(letter.requested_at for letter in done)
         last = max(letter.rendered_at for letter in done)
         rate = letters / (last - first).total_seconds() * 60
     finally:
         stop_workers(worker)
     floor += [bare_weasyprint(review) for _ in range(repeat)]
-    return {"rate": rate, "floor": statistics.median(floor)}
+    ceiling.append(bare_parallel_rate(review, letters))
+    return {
+        "rate": rate,
+        "ceiling": statistics.mean(ceiling),
+        "floor": statistics.median(floor),
+        "floor cpu": statistics.median(floor_cpu),
+        "worker cpu per letter": cpu / letters,
+    }
 
 
 def ms(seconds: float) -> str:
@@ -293,6 +340,14 @@ def main() -> None:
     rows.append(
         (f"Throughput, 2 worker processes, {args.letters} seed letters", f"{run['rate']:.0f} letters/min",
          f">= {target:.0f} (90% x {cores} cores / {ms(run['floor'])})")
+    )  # fmt: skip
+    rows.append(
+        ("  bare WeasyPrint in 2 plain processes, same HTML, measured before and after",
+         f"{run['ceiling']:.0f} letters/min (workers reach {run['rate'] / run['ceiling']:.0%} of it)", "")
+    )  # fmt: skip
+    rows.append(
+        ("  CPU per letter in the workers / CPU of one bare WeasyPrint render",
+         f"{ms(run['worker cpu per letter'])} / {ms(run['floor cpu'])}", "")
     )  # fmt: skip
 
     print(f"\n{cores} cores; load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
