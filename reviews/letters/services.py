@@ -64,7 +64,7 @@ def request_letter(review: Review, by, reason: str = "") -> DeterminationLetter:
     """Record the letter for a signed review and queue its rendering once the transaction commits.
 
     Asking again for the same review returns the letter already requested (a double-submitted sign-off
-    makes one letter); a failed letter is retried by ``regenerate_letter``.
+    makes one letter); only when that letter failed does asking again make a new version.
     """
     if review.status != ReviewStatus.SIGNED:
         raise LetterError(f"Case {review.case.case_number}: the review is not signed off.")
