@@ -67,6 +67,10 @@ def _warm_up_weasyprint(**kwargs) -> None:
     try:
         from weasyprint import HTML
 
-        HTML(string="<p style='font-family: Liberation Serif'>IMR</p>").write_pdf()
+        # Every face the letter uses: serif regular and bold (body, headings), sans (the header table).
+        HTML(
+            string="<p style='font-family: Liberation Serif'>IMR <b>Final Determination</b></p>"
+            "<p style='font-family: Liberation Sans'><b>Case Number:</b> 0</p>"
+        ).write_pdf()
     except Exception:  # a warm-up must never keep a worker from starting
         logger.exception("WeasyPrint warm-up failed")
