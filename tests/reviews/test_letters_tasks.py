@@ -363,3 +363,16 @@ def test_a_render_never_waits_on_a_case_locked_by_a_new_request(seed_case):
         thread.start()
         thread.join()
     assert outcome == ["ready"]
+
+
+def test_beat_runs_the_sweep_and_workers_know_both_task_names(settings):
+    """The worker finds the tasks through Celery's autodiscovery of ``reviews.tasks``."""
+    import importlib
+
+    from imr_site.celery import app
+
+    importlib.import_module("reviews.tasks")
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "reviews.sweep_letters" in scheduled
+    assert {"reviews.render_letter", "reviews.sweep_letters"} <= set(app.tasks.keys())
+    assert app.tasks["reviews.render_letter"].acks_late is True
