@@ -181,6 +181,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # WeasyPrint grows in long-lived processes; recycle a worker child after this many tasks.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery's Django fixup closes the database connection around every task unless told to reuse it;
+# a new PostgreSQL connection per letter cost about 8% of a letter's render (bench/bench_letters.py).
+# Tasks that hit a connection error close it themselves (reviews.letters.tasks).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=50)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

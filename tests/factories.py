@@ -173,3 +173,42 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     reviewer = factory.SubFactory(ReviewerProfileFactory)
     due_date = factory.LazyAttribute(lambda a: a.case.due_date)
     active = True
+
+
+# --- Reviews and item decisions (added by the letters branch; the workspace branch may have its own) -----
+from django.utils import timezone  # noqa: E402
+
+from reviews.models import ItemDecision, Review  # noqa: E402
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    case = factory.SubFactory(CaseFactory)
+    reviewer = factory.SubFactory(ReviewerProfileFactory)
+    version = 1
+    clinical_summary = "The applicant is a represented 45-year-old with chronic low back pain."
+    status = "draft"
+
+
+class SignedReviewFactory(ReviewFactory):
+    status = "signed"
+    signed_at = factory.LazyFunction(timezone.now)
+    signed_by = factory.LazyAttribute(lambda r: r.reviewer.user)
+    credentials_snapshot = factory.LazyAttribute(
+        lambda r: {"states": r.reviewer.licensure_states(), "specialties": r.reviewer.specialty_labels()}
+    )
+
+
+class ItemDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ItemDecision
+
+    review = factory.SubFactory(ReviewFactory)
+    disputed_item = factory.SubFactory(DisputedItemFactory, case=factory.SelfAttribute("..review.case"))
+    decision = "Upheld"
+    guideline_citations = (
+        "MTUS Chronic Pain Medical Treatment 2009, Section(s): Introduction, Physical Medicine"
+    )
+    rationale = "The request exceeds the guideline's visits. Therefore, it is not medically necessary."

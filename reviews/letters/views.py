@@ -1,0 +1,135 @@
+"""Letter pages: live status, permission-checked download, version history, regenerate, preview.
+
+Thin: each view scopes the letter through ``letters_for_user`` (or the case through ``cases_for_user``),
+asks ``reviews.letters.rules`` and calls one service. Files are only ever served from here, never from a
+public media URL.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cases.models import Case
+from cases.queries import cases_for_user
+from reviews.letters import rules as letter_rules
+from reviews.letters import services
+from reviews.letters.queries import letters_for_user
+from reviews.letters.rendering import render_letter_html
+from reviews.models import DeterminationLetter, LetterDownload
+
+logger = logging.getLogger(__name__)
+
+PRIVATE = "private, no-store"
+
+
+def _letter(request: HttpRequest, case_number: str, version: int) -> DeterminationLetter:
+    return get_object_or_404(letters_for_user(request.user), case__case_number=case_number, version=version)
+
+
+def _status_context(request: HttpRequest, letter: DeterminationLetter | None) -> dict:
+    return {"letter": letter, "can_manage": letter_rules.can_manage_letters(request.user)}
+
+
+def letter_case(request: HttpRequest, case_number: str) -> HttpResponse:
+    """The case's letter: the current version's status (live) and, for administrators, every version."""
+    letters = letters_for_user(request.user).filter(case__case_number=case_number)
+    case = Case.objects.filter(case_number=case_number).first()
+    visible = letters.exists() or cases_for_user(request.user).filter(case_number=case_number).exists()
+    if case is None or not visible:
+        raise Http404("No such case.")
+    can_manage = letter_rules.can_manage_letters(request.user)
+    history = []
+    if can_manage:
+        history = list(
+            letters.select_related("requested_by", "supersedes").prefetch_related("downloads__user")
+        )
+    context = {
+        "case": case,
+        "letter": letters.order_by("-version").first(),
+        "history": history,
+        "can_manage": can_manage,
+    }
+    response = render(request, "reviews/letters/letter_case.html", context)
+    response["Cache-Control"] = PRIVATE
+    return response
+
+
+def letter_status(request: HttpRequest, case_number: str, version: int) -> HttpResponse:
+    """The htmx partial: polls itself while queued or rendering, then offers the download."""
+    letter = _letter(request, case_number, version)
+    if not request.htmx:
+        return redirect("reviews:letter_case", case_number=case_number)
+    context = _status_context(request, letter)
+    response = render(request, "reviews/letters/partials/letter_status.html", context)
+    response["Cache-Control"] = PRIVATE
+    return response
+
+
+def letter_download(request: HttpRequest, case_number: str, version: int) -> HttpResponse:
+    """The PDF as an attachment named after the case number; every download is recorded."""
+    letter = _letter(request, case_number, version)
+    if not letter.is_ready:
+        status = letter.get_status_display().lower()
+        messages.info(request, f"Version {letter.version} of the letter is {status}.")
+        return redirect("reviews:letter_case", case_number=case_number)
+    restored = False
+    if not services.file_exists(letter):
+        # pretix: a download whose file is missing regenerates it. The same version re-renders to the same
+        # bytes; if it cannot (the template changed since), the letter is reissued as a new version.
+        restored = services.restore_missing_file(letter)
+        if not restored:
+            new = services.regenerate_letter(
+                letter,
+                by=request.user,
+                reason=f"The file of version {letter.version} was missing and could not be reproduced "
+                "byte-for-byte; reissued.",
+            )
+            messages.warning(
+                request,
+                f"The file of version {letter.version} was missing; the letter is being reissued as "
+                f"version {new.version}.",
+            )
+            return redirect("reviews:letter_case", case_number=case_number)
+    LetterDownload.objects.create(letter=letter, user=request.user, file_restored=restored)
+    logger.info("letter %s downloaded by user %s", letter.pk, request.user.pk)
+    response = FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        filename=letter.download_filename,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = PRIVATE
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def letter_regenerate(request: HttpRequest, case_number: str, version: int) -> HttpResponse:
+    """Administrators: a new version from the same signed review, with a reason; the old one is kept."""
+    letter = _letter(request, case_number, version)
+    if not request.user.has_perm("reviews.regenerate_letter", letter):
+        raise PermissionDenied("Only administrators regenerate letters.")
+    try:
+        new = services.regenerate_letter(letter, by=request.user, reason=request.POST.get("reason", ""))
+    except services.LetterError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Version {new.version} of the letter is queued.")
+    return redirect("reviews:letter_case", case_number=case_number)
+
+
+def letter_preview(request: HttpRequest, case_number: str) -> HttpResponse:
+    """The letter from the current (draft) review, in the browser, from the template the PDF uses."""
+    case = get_object_or_404(cases_for_user(request.user), case_number=case_number)
+    review = case.reviews.select_related("reviewer", "assignment").order_by("-version").first()
+    if review is None:
+        raise Http404("This case has no review yet.")
+    response = HttpResponse(render_letter_html(review, preview=True))
+    response["Cache-Control"] = PRIVATE
+    return response
