@@ -127,7 +127,9 @@ class ReviewAdmin(admin.ModelAdmin):
 @admin.register(DeterminationLetter)
 class DeterminationLetterAdmin(admin.ModelAdmin):
     list_display = ["case", "version", "status", "requested_at", "rendered_at", "page_count"]
-    readonly_fields = ["sha256", "file", "error", "page_count", "rendered_at"]
+    # The file is downloaded through the permission-checked letter view, never a media URL.
+    exclude = ["file"]
+    readonly_fields = ["sha256", "error", "page_count", "rendered_at"]
 
 
 @admin.register(Assignment)

@@ -6,6 +6,8 @@ Idempotent: running it again changes nothing that is already there.
 from __future__ import annotations
 
 import datetime
+import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -149,62 +151,12 @@ def load_demo() -> list[str]:
 DEMO_CASES_PATH = EXAMPLE_CASE_PATH.parent / "demo-cases.json"
 SEED_CASE_NUMBER = "CM15-0165834"
 
-# The seed letter's clinical case summary and decisions, verbatim (../shared/seeds/).
-SEED_SUMMARY = (
-    "The applicant is a represented 51-year-old who has filed a claim for chronic low back pain (LBP), "
-    "reportedly associated with an industrial injury of May 19, 2014. In a Utilization Review report dated "
-    "August 11, 2015, the claims administrator failed to approve requests for 12 sessions of physical "
-    "therapy and MRI imaging of the lumbar spine. The claims administrator referenced an August 4, 2015 date "
-    "of service in its determination. The applicant's attorney subsequently appealed. On May 26, 2015, the "
-    "applicant was placed off of work, on total temporary disability, owing to ongoing complaints of mid and "
-    "low back pain. Epidural steroid injection therapy was sought. On a handwritten progress note, not "
-    "clearly dated, difficult to follow, not entirely legible, the applicant reported ongoing complaints of "
-    "low back pain radiating to the right lower extremity. The applicant exhibited a visibly antalgic gait. "
-    "The applicant had undergone earlier epidural steroid injection therapy with only minimal relief. The "
-    "applicant also received at least 12 prior sessions of physical therapy, the treating provider reported. "
-    "The applicant had issues with symptomatic spondylolisthesis, low back pain, degenerative disc disease, "
-    "the treating provider, an orthopedic surgeon, reported. 12 sessions of physical therapy and new MRI for "
-    "preoperative planning purposes was sought on the grounds that the previous lumbar imaging was over 1 "
-    "year old. On April 20, 2015, the applicant was placed off of work, on total temporary disability. The "
-    "attending provider stated that the applicant had a longstanding history of sciatic pain, lumbar "
-    'degenerative disease, and "neuropathy" secondary to neuroforaminal stenosis apparently noted on '
-    "historical lumbar MRI imaging."
-)
+# The seed letter's clinical case summary and decisions, verbatim (the seed letter in ../shared/seeds/).
+SEED_DETERMINATION_PATH = Path(__file__).resolve().parent / "examples" / "seed-determination.json"
+SEED_DETERMINATION = json.loads(SEED_DETERMINATION_PATH.read_text())
+SEED_SUMMARY = SEED_DETERMINATION["clinical_summary"]
 SEED_DECISIONS = [
-    (
-        "Upheld",
-        "MTUS Chronic Pain Medical Treatment 2009, Section(s): Introduction, Physical Medicine",
-        "No, the request for 12 sessions of physical therapy for the lumbar spine was not medically "
-        "necessary, medically appropriate, or indicated here. The 12-session course of therapy at "
-        "issue, in and of itself, represented treatment in excess of the 8- to- 9-session course "
-        "suggested on page 99 of the MTUS Chronic Pain Medical Treatment Guidelines for radiculitis, "
-        "the diagnosis reportedly present here. This recommendation is further qualified by "
-        "commentary made on page 8 of the MTUS Chronic Pain Medical Treatment Guidelines to the "
-        "effect that demonstration of functional improvement is necessary at the various milestones "
-        "in the treatment program in order to justify continued treatment. Here, however, the "
-        "applicant was placed off of work, on total temporary disability, as of the date of the "
-        "request. The treating provider acknowledged that the applicant had received 12 prior "
-        "sessions of physical therapy. The applicant's failure to return to work following receipt of "
-        "the same suggested a lack of functional improvement as defined in MTUS 9792.20e, despite "
-        "receipt of 12 prior sessions of physical therapy. Therefore, the request for 12 additional "
-        "sessions of physical therapy was not medically necessary.",
-    ),
-    (
-        "Overturned",
-        "MTUS Low Back Complaints 2004, Section(s): Special Studies",
-        "Conversely, the request for lumbar MRI imaging of the lumbar spine was medically necessary, "
-        "medically appropriate, and indicated here. As noted in the MTUS Guideline in ACOEM Chapter "
-        "12, page 304, imaging studies should be reserved for cases in which surgery is being "
-        "considered or red-flag diagnosis is being evaluated. Here, the requesting provider, an "
-        "orthopedic spine surgeon, reported that the lumbar MRI imaging was being sought for "
-        "preoperative planning purposes. The requesting provider, an orthopedic spine surgeon, stated "
-        "that prior lumbar MRI imaging performed one-year prior was too dated for preoperative "
-        "planning purposes. Moving forward with repeat lumbar MRI imaging was, thus, indicated, given "
-        "the applicant's failure to return to work and heightened radicular pain present on or around "
-        "the date of request, given the seeming failure of various conservative treatments to include "
-        "physical therapy, epidural steroid injection therapy, etc. Therefore, the request was "
-        "medically necessary.",
-    ),
+    (d["decision"], d["guideline_citations"], d["rationale"]) for d in SEED_DETERMINATION["decisions"]
 ]
 
 # Synthetic drafts (no real PHI, written for the demo).
@@ -275,7 +227,8 @@ def _assign(case: Case, username: str, admin, accepted: bool):
     return assignment
 
 
-def _draft(case: Case, username: str, summary: str, decisions: list[tuple[str, str, str]]):
+def draft_review(case: Case, username: str, summary: str, decisions: list[tuple[str, str, str]]):
+    """Write the review through the workspace's own services, as the reviewer would."""
     from reviews.workspace import services
 
     user = get_user_model().objects.get(username=username)
@@ -314,7 +267,7 @@ def load_workspace_demo(users: dict) -> list[str]:
     _assign(cases["CM26-0000102"], "dr.rivera", admin, accepted=False)
 
     _assign(cases["CM26-0000103"], "dr.rivera", admin, accepted=True)
-    _draft(
+    draft_review(
         cases["CM26-0000103"],
         "dr.rivera",
         DRAFT_SUMMARY,
@@ -322,7 +275,7 @@ def load_workspace_demo(users: dict) -> list[str]:
     )
 
     _assign(cases["CM26-0000104"], "dr.chen", admin, accepted=True)
-    review = _draft(
+    review = draft_review(
         cases["CM26-0000104"],
         "dr.chen",
         QA_SUMMARY,
@@ -334,7 +287,7 @@ def load_workspace_demo(users: dict) -> list[str]:
     seed = cases[SEED_CASE_NUMBER]
     _assign(seed, "dr.rivera", admin, accepted=True)
     if not seed.reviews.filter(status=ReviewStatus.SIGNED).exists():
-        review = _draft(seed, "dr.rivera", SEED_SUMMARY, SEED_DECISIONS)
+        review = draft_review(seed, "dr.rivera", SEED_SUMMARY, SEED_DECISIONS)
         if review.status == ReviewStatus.DRAFT:
             if settings.IMR_QA_REQUIRED:
                 services.submit_for_qa(review, by=users["dr.rivera"])

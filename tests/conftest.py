@@ -7,6 +7,26 @@ import pytest
 from tests import factories
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """On a developer's SQLite run without Redis, say plainly which tests need the real services.
+
+    CI (scripts/test) always runs against PostgreSQL and Redis, so there nothing is skipped.
+    """
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    on_redis = settings.CELERY_BROKER_URL.startswith("redis")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skipif(True, reason="needs PostgreSQL (set DATABASE_URL)"))
+        if "integration" in item.keywords and not (on_postgres and on_redis):
+            item.add_marker(
+                pytest.mark.skipif(
+                    True, reason="needs PostgreSQL and Redis (DATABASE_URL, CELERY_BROKER_URL)"
+                )
+            )
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Each test stores files in its own folder, so nothing leaks between tests or into the repo."""

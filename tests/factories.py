@@ -193,12 +193,27 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
 
 class SignedReviewFactory(ReviewFactory):
-    status = "signed"
-    signed_at = factory.LazyFunction(timezone.now)
-    signed_by = factory.LazyAttribute(lambda r: r.reviewer.user)
-    credentials_snapshot = factory.LazyAttribute(
-        lambda r: {"states": r.reviewer.licensure_states(), "specialties": r.reviewer.specialty_labels()}
-    )
+    """A review with one decision, frozen as sign-off freezes it (credentials copied from the profile)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def sign(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if not self.decisions.exists():
+            ItemDecisionFactory(review=self)
+        Review.objects.filter(pk=self.pk).update(
+            status="signed",
+            signed_at=timezone.now(),
+            signed_by=self.reviewer.user,
+            credentials_snapshot={
+                "states": self.reviewer.licensure_states(),
+                "specialties": self.reviewer.specialty_labels(),
+            },
+        )
+        self.refresh_from_db()
 
 
 class ItemDecisionFactory(factory.django.DjangoModelFactory):

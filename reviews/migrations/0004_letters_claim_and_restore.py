@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0001_initial'),
-        ('reviews', '0001_initial'),
+        ('reviews', '0003_workspace_drafts_qa'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -27,6 +27,15 @@ SEED_HEADINGS = [
 ]
 
 
+def frozen_as(obj, **fields) -> None:
+    """Make a signed review (or one of its decisions) read as if it had been signed with these values.
+
+    A signed review refuses saves (it is frozen); these tests need other signed content than the seed's.
+    """
+    type(obj).objects.filter(pk=obj.pk).update(**fields)
+    obj.refresh_from_db()
+
+
 @pytest.fixture
 def review(seed_case):
     return signed_seed_review(seed_case)
@@ -125,16 +134,17 @@ def test_fixed_paragraphs_can_be_reworded_by_settings(settings, review):
 
 
 def test_credentials_come_from_the_sign_off_snapshot_not_todays_profile(review):
-    review.credentials_snapshot = {"states": ["California", "Arizona"], "specialties": ["Orthopedic Surgery"]}
-    review.save()
+    frozen_as(
+        review,
+        credentials_snapshot={"states": ["California", "Arizona"], "specialties": ["Orthopedic Surgery"]},
+    )
     context = letter_context(review)
     assert context["licensure_states"] == "California, Arizona"
     assert context["specialties"] == "Orthopedic Surgery"
 
 
 def test_credentials_fall_back_to_the_profile_when_no_snapshot_was_taken(review):
-    review.credentials_snapshot = {}
-    review.save()
+    frozen_as(review, credentials_snapshot={})
     context = letter_context(review)
     assert context["licensure_states"] == "Texas, New York, California"
     assert context["specialties"] == "Preventive Medicine, Occupational Medicine"
@@ -142,8 +152,10 @@ def test_credentials_fall_back_to_the_profile_when_no_snapshot_was_taken(review)
 
 def test_only_non_mtus_citations_say_the_decision_rests_outside_the_mtus(review):
     decision = review.decisions.get(decision="Overturned")
-    decision.guideline_citations = "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter"
-    decision.save()
+    frozen_as(
+        decision,
+        guideline_citations="Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter",
+    )
     text = normalise(render_letter_html(review))
     assert (
         "The Expert Reviewer based their decision on recommendation(s) outside of the MTUS Guidelines. "
@@ -154,11 +166,13 @@ def test_only_non_mtus_citations_say_the_decision_rests_outside_the_mtus(review)
 
 def test_each_citation_line_becomes_its_own_sentence(review):
     decision = review.decisions.get(decision="Overturned")
-    decision.guideline_citations = (
-        "MTUS Low Back Complaints 2004, Section(s): Special Studies.\n"
-        "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter\n"
+    frozen_as(
+        decision,
+        guideline_citations=(
+            "MTUS Low Back Complaints 2004, Section(s): Special Studies.\n"
+            "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter\n"
+        ),
     )
-    decision.save()
     text = normalise(render_letter_html(review))
     assert (
         "Decision based on MTUS Low Back Complaints 2004, Section(s): Special Studies. Decision based on "
@@ -168,8 +182,7 @@ def test_each_citation_line_becomes_its_own_sentence(review):
 
 def test_text_typed_by_the_reviewer_is_escaped_and_keeps_its_paragraphs(review):
     decision = review.decisions.first()
-    decision.rationale = "First <b>paragraph</b> & more.\n\nSecond paragraph."
-    decision.save()
+    frozen_as(decision, rationale="First <b>paragraph</b> & more.\n\nSecond paragraph.")
     html = render_letter_html(review)
     assert "First &lt;b&gt;paragraph&lt;/b&gt; &amp; more.</p>" in html
     assert "<p>Second paragraph.</p>" in html
