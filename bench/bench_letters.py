@@ -69,7 +69,9 @@ def bench_reviewer() -> ReviewerProfile:
     from django.contrib.auth import get_user_model
 
     user, _ = get_user_model().objects.get_or_create(username=BENCH_REVIEWER)
-    profile, created = ReviewerProfile.objects.get_or_create(user=user, defaults={"years_in_practice": 10, "hours_per_week": 32})
+    profile, created = ReviewerProfile.objects.get_or_create(
+        user=user, defaults={"years_in_practice": 10, "hours_per_week": 32}
+    )
     if created:
         for n, state in enumerate(("TX", "NY", "CA")):
             License.objects.create(

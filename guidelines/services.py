@@ -7,6 +7,7 @@ query (checked at most every ``KB_RECHECK_SECONDS``) shows the data changed.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import replace
@@ -175,3 +176,61 @@ def record_feedback(
         action=action,
         detail=(detail or "")[:500],
     )
+
+
+_CITATION_LINE = re.compile(r"^(?P<title>.+?)\s+(?P<year>\d{4})(?:,?\s*Section\(s\):\s*(?P<sections>.+))?$")
+
+
+def citation_sources(lines: list[str]) -> list[dict]:
+    """What the knowledge base says about each citation line, to be copied into a signed determination.
+
+    A signed determination keeps the guideline, edition, section and page it relied on as they were that
+    day, so editing the knowledge base later never changes it. Lines the knowledge base does not know
+    (typed non-MTUS citations, say) are kept as typed with ``matched: False``.
+    """
+    sources = []
+    for line in lines:
+        text = line.strip().rstrip(".")
+        entry: dict = {"line": text, "matched": False, "sections": []}
+        m = _CITATION_LINE.match(text)
+        guideline = None
+        if m:
+            guideline = Guideline.objects.filter(
+                title__iexact=m["title"].strip(), year=int(m["year"])
+            ).first()
+        if guideline is None:
+            # Non-MTUS lines ("Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter")
+            # carry no year: look them up by the citation a section prints.
+            for section in GuidelineSection.objects.select_related("guideline").filter(
+                guideline__is_mtus=False
+            ):
+                if section.citation.rstrip(".").lower() == text.lower():
+                    guideline = section.guideline
+                    entry["sections"].append(_section_source(section))
+                    break
+        if guideline is not None:
+            entry.update(
+                matched=True,
+                guideline=guideline.title,
+                edition=guideline.year,
+                is_mtus=guideline.is_mtus,
+                guideline_key=guideline.key,
+            )
+            cited = (m["sections"] or "").lower() if m else ""
+            if cited and not entry["sections"]:
+                for section in guideline.sections.all():
+                    if section.section and section.section.lower() in cited:
+                        entry["sections"].append(_section_source(section))
+        sources.append(entry)
+    return sources
+
+
+def _section_source(section: GuidelineSection) -> dict:
+    return {
+        "key": section.key,
+        "section": section.section,
+        "chapter": section.chapter,
+        "page": section.page,
+        "pages": section.pages,
+        "unverified": section.unverified,
+    }

@@ -294,8 +294,12 @@ def _lock_for_signature(review: Review, base_revision: int | None) -> Review:
 
 def _finalise(locked: Review, signer) -> None:
     """Freeze the review with the credentials the letter prints, issue the determination, ask for the PDF."""
+    from guidelines.services import citation_sources
     from reviews.letters.services import request_letter
 
+    for decision in locked.decisions.all():
+        decision.citation_sources = citation_sources(decision.citation_lines)
+        decision.save(update_fields=["citation_sources"])
     profile = locked.reviewer
     locked.credentials_snapshot = {
         "states": profile.licensure_states(),

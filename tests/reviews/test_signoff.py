@@ -47,6 +47,31 @@ def test_later_profile_edits_do_not_change_the_signed_credentials(review):
     assert "Texas" in signed.credentials_snapshot["states"]
 
 
+def test_sign_off_copies_what_the_knowledge_base_said_of_each_citation(review):
+    """Editing the knowledge base after sign-off never changes a signed determination's sources."""
+    from django.core.management import call_command
+
+    from guidelines.models import GuidelineSection
+
+    call_command("load_guidelines", verbosity=0)
+    signed = _signed(review)
+    first, second = signed.decisions.order_by("disputed_item__position")
+    [pt] = first.citation_sources
+    assert (pt["guideline"], pt["edition"], pt["is_mtus"], pt["matched"]) == (
+        "MTUS Chronic Pain Medical Treatment",
+        2009,
+        True,
+        True,
+    )
+    assert {"section": "Physical Medicine", "page": 99} in [
+        {"section": s["section"], "page": s["page"]} for s in pt["sections"]
+    ]
+    assert second.citation_sources[0]["guideline"] == "MTUS Low Back Complaints"
+    GuidelineSection.objects.filter(section="Physical Medicine", guideline__year=2009).update(page=1)
+    first.refresh_from_db()
+    assert 99 in [s["page"] for s in first.citation_sources[0]["sections"]]
+
+
 def test_sign_off_with_failing_checks_changes_nothing(review):
     with pytest.raises(services.ChecksFailed) as failed:
         services.sign_off(review, by=review.reviewer.user)
