@@ -176,6 +176,27 @@ class RecordForm(forms.Form):
         return upload
 
 
+class AddRecordForm(RecordForm):
+    """A record that arrives after intake (the claims administrator answering a records request)."""
+
+    title = forms.CharField(max_length=300, label="Record title")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text") and not data.get("file") and "file" not in self.errors:
+            raise forms.ValidationError("A record needs its text or a PDF.")
+        return data
+
+
+class RecordsCompleteForm(forms.Form):
+    records_complete_date = forms.DateField(widget=DATE, label="Records-complete date")
+
+
 ProviderFormSet = formset_factory(ProviderForm, extra=2)
 DisputedItemFormSet = formset_factory(DisputedItemForm, extra=3)
 RecordFormSet = formset_factory(RecordForm, extra=3)

@@ -1,11 +1,16 @@
-"""What the product does to a case: status transitions with their actor, under a row lock."""
+"""What the product does to a case: status transitions with their actor, under a row lock; records that
+arrive after intake; the records-complete date that starts the review clock."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django_fsm import can_proceed
 
-from cases.models import Case, CaseStatus
+from cases.models import Case, CaseStatus, MedicalRecord
 
 
 class TransitionError(Exception):
@@ -67,3 +72,52 @@ def transition_case(case: Case, name: str, by=None, reason: str = "", **kwargs) 
 
 def available_admin_transitions(case: Case) -> list[tuple[str, str]]:
     return [(n, TRANSITION_LABELS[n]) for n in ADMIN_TRANSITIONS if can_proceed(getattr(case, n))]
+
+
+class CaseInputError(Exception):
+    """Input that cannot be applied to a case; the message names the field and the reason."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def add_medical_record(
+    case: Case,
+    *,
+    title: str,
+    kind: str,
+    date: datetime.date | None = None,
+    author: str = "",
+    text: str = "",
+    pdf: bytes | None = None,
+) -> MedicalRecord:
+    """Add a record to the case file (its PDF already checked by its bytes, see cases.intake.check_pdf)."""
+    if date and date > timezone.localdate():
+        raise CaseInputError("date", f"{date} is in the future")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        position = (locked.records.aggregate(last=Max("position"))["last"] or 0) + 1
+        record = MedicalRecord(
+            case=locked, position=position, title=title, kind=kind, date=date, author=author, text=text
+        )
+        if pdf:
+            record.attach_pdf(pdf)
+        record.save()
+    return record
+
+
+def set_records_complete(case: Case, on: datetime.date) -> Case:
+    """The records are complete: the determination clock (Labor Code 4610.6(d)) starts from ``on``."""
+    if on < case.received_date:
+        raise CaseInputError(
+            "records_complete_date", f"{on} is before the received date {case.received_date}"
+        )
+    if on > timezone.localdate():
+        raise CaseInputError("records_complete_date", f"{on} is in the future")
+    if not case.is_open:
+        raise CaseInputError("records_complete_date", f"case {case.case_number} is no longer open")
+    case.records_complete_date = on
+    case.save(update_fields=["records_complete_date", "updated_at"])
+    return case

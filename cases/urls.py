@@ -9,5 +9,7 @@ urlpatterns = [
     path("new/", views.case_create, name="create"),
     path("<str:case_number>/", views.case_detail, name="detail"),
     path("<str:case_number>/transition/", views.case_transition, name="transition"),
+    path("<str:case_number>/records/add/", views.add_record, name="add_record"),
+    path("<str:case_number>/records/complete/", views.records_complete, name="records_complete"),
     path("<str:case_number>/records/<int:record_id>/file/", views.record_file, name="record_file"),
 ]

@@ -14,17 +14,26 @@ from rules.contrib.views import permission_required
 from cases import intake
 from cases.filters import CaseFilter
 from cases.forms import (
+    AddRecordForm,
     CaseForm,
     DisputedItemFormSet,
     ImportForm,
     ProviderFormSet,
     RecordFormSet,
+    RecordsCompleteForm,
     place_intake_errors,
 )
 from cases.models import Case, IneligibleReason
 from cases.queries import cases_for_user
 from cases.rules import is_administrator
-from cases.services import TransitionError, available_admin_transitions, transition_case
+from cases.services import (
+    CaseInputError,
+    TransitionError,
+    add_medical_record,
+    available_admin_transitions,
+    set_records_complete,
+    transition_case,
+)
 
 CASES_PER_PAGE = 25
 
@@ -55,7 +64,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def case_detail(request: HttpRequest, case_number: str) -> HttpResponse:
+def case_detail(
+    request: HttpRequest,
+    case_number: str,
+    record_form: AddRecordForm | None = None,
+    complete_form: RecordsCompleteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     case = get_object_or_404(
         cases_for_user(request.user).prefetch_related("treating_providers", "disputed_items", "records"),
         case_number=case_number,
@@ -70,8 +85,57 @@ def case_detail(request: HttpRequest, case_number: str) -> HttpResponse:
             "transitions": available_admin_transitions(case) if is_admin else [],
             "ineligible_reasons": IneligibleReason.choices,
             "history": case.transitions.select_related("actor") if is_admin else [],
+            "record_form": record_form or AddRecordForm(),
+            "complete_form": complete_form
+            or RecordsCompleteForm(initial={"records_complete_date": case.records_complete_date}),
         },
+        status=status,
     )
+
+
+@require_POST
+@permission_required("cases.manage_case", raise_exception=True)
+def add_record(request: HttpRequest, case_number: str) -> HttpResponse:
+    """A record that came in after intake; a bad one is shown again with the reason on its field."""
+    case = get_object_or_404(Case, case_number=case_number)
+    form = AddRecordForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            add_medical_record(
+                case,
+                title=d["title"],
+                kind=d["kind"],
+                date=d["date"],
+                author=d["author"],
+                text=d["text"],
+                pdf=getattr(form, "pdf_bytes", None),
+            )
+        except CaseInputError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"Record added to case {case.case_number}.")
+            return redirect("cases:detail", case_number=case.case_number)
+    messages.error(request, "The record was not added; see the reason below.")
+    return case_detail(request, case_number, record_form=form, status=400)
+
+
+@require_POST
+@permission_required("cases.manage_case", raise_exception=True)
+def records_complete(request: HttpRequest, case_number: str) -> HttpResponse:
+    case = get_object_or_404(Case, case_number=case_number)
+    form = RecordsCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            set_records_complete(case, form.cleaned_data["records_complete_date"])
+        except CaseInputError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(
+                request, f"Records complete; the determination is due {case.due_date:%B %-d, %Y}."
+            )
+            return redirect("cases:detail", case_number=case.case_number)
+    return case_detail(request, case_number, complete_form=form, status=400)
 
 
 @xframe_options_sameorigin

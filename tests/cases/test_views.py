@@ -247,3 +247,68 @@ def test_admin_moves_a_case_through_eligibility(admin_client):
     assert "Filed more than 30 days after the UR decision" in response.content.decode()
     response = admin_client.post(url, {"action": "mark_eligible"}, follow=True)
     assert "cannot mark eligible" in response.content.decode()
+
+
+def test_admin_adds_a_record_that_came_in_later(admin_client):
+    case = CaseFactory(status="records_requested")
+    pdf = SimpleUploadedFile("answer.pdf", MINIMAL_PDF, "application/pdf")
+    url = reverse("cases:add_record", args=[case.case_number])
+    data = {"title": "Physical therapy notes", "kind": "therapy_note", "date": "2026-01-05", "file": pdf}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    record = case.records.get(title="Physical therapy notes")
+    assert record.file.read() == MINIMAL_PDF
+    assert record.kind == "therapy_note"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"title": "Scan", "kind": "other", "file": "fake"},
+            "not a PDF (the file does not start with %PDF-)",
+        ),
+        ({"title": "Note", "kind": "other"}, "A record needs its text or a PDF."),
+        (
+            {"title": "Note", "kind": "other", "text": "x", "date": "2099-01-01"},
+            "2099-01-01 is in the future",
+        ),
+        ({"kind": "other", "text": "Follow-up visit"}, "This field is required."),
+    ],
+)
+def test_a_bad_record_is_refused_with_the_reason_and_keeps_what_was_typed(admin_client, data, message):
+    case = CaseFactory(status="records_requested")
+    if data.get("file") == "fake":
+        data = {**data, "file": SimpleUploadedFile("scan.pdf", b"GIF89a", "application/pdf")}
+    response = admin_client.post(reverse("cases:add_record", args=[case.case_number]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page
+    if data.get("text"):
+        assert f">{data['text']}</textarea>" in page or f"\n{data['text']}</textarea>" in page
+    assert not case.records.exists()
+
+
+def test_records_complete_restarts_the_clock(admin_client):
+    case = CaseFactory(
+        received_date=datetime.date(2026, 1, 2),
+        records_complete_date=None,
+        ur_decision_date=datetime.date(2026, 1, 1),
+    )
+    url = reverse("cases:records_complete", args=[case.case_number])
+    response = admin_client.post(url, {"records_complete_date": "2026-01-10"}, follow=True)
+    case.refresh_from_db()
+    assert case.due_date == datetime.date(2026, 2, 9)
+    assert "the determination is due February 9, 2026" in response.content.decode()
+    response = admin_client.post(url, {"records_complete_date": "2025-12-31"})
+    assert response.status_code == 400
+    assert "2025-12-31 is before the received date 2026-01-02" in response.content.decode()
+
+
+def test_reviewers_cannot_add_records(reviewer_client, reviewer):
+    case = AssignmentFactory(reviewer=reviewer).case
+    response = reviewer_client.post(
+        reverse("cases:add_record", args=[case.case_number]), {"title": "x", "kind": "other", "text": "y"}
+    )
+    assert response.status_code == 403
+    assert not case.records.exists()
