@@ -37,13 +37,18 @@ IMPROVEMENT = [
     "objective functional improvement",
     "quantifiable",
 ]
-NO_IMPROVEMENT = [
+# Still off work after a course of treatment: IMR letters read it as no functional improvement
+# (MTUS 9792.20e).
+OFF_WORK = [
     "temporary total disability",
     "temporarily totally disabled",
     "total temporary disability",
     "ttd",
     "off work",
     "off of work",
+]
+NO_IMPROVEMENT = [
+    *OFF_WORK,
     "not working",
     "no improvement",
     "without improvement",
@@ -418,15 +423,7 @@ def functional_improvement_check(facts: CaseFacts, weight_for: float = 2.0) -> C
         phrase = ev[0].phrase
         detail = (
             "off work on total temporary disability: no documented functional improvement"
-            if phrase
-            in (
-                "temporary total disability",
-                "temporarily totally disabled",
-                "total temporary disability",
-                "ttd",
-                "off work",
-                "off of work",
-            )
+            if phrase in OFF_WORK
             else f"no documented functional improvement (\u201c{phrase}\u201d)"
         )
         return CriterionCheck("functional_improvement", label, NOT_MET, detail, UP, 1.5, _evidence(ev))
