@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cases",
     "reviews",
     "guidelines",
+    "imr_site",
 ]
 
 MIDDLEWARE = [

@@ -1,157 +1,61 @@
-"""Demo data for a newcomer: documented logins, the seed case and cases at every stage.
+"""The reviews app's demo data: the reviewers' credentials, assignments, drafts, QA and the signed seed case.
 
-Idempotent: running it again changes nothing that is already there.
+One part of ``manage.py load_demo`` (``imr_site``); it runs after the cases app's part, which creates the
+logins and the cases. Every step goes through the product's own services, as the administrator and the
+reviewer would, and runs only if the case has not reached it yet.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
-from cases.intake import EXAMPLE_CASE_PATH, import_file
+from cases.demo import DEMO_CASE_NUMBERS, SEED_CASE_NUMBER, to_eligible
 from cases.models import Case
-from cases.roles import ensure_roles
-from cases.rules import ADMINISTRATOR, QA, REVIEWER
-from reviews.models import Certification, License, ReviewerProfile
-
-# Documented in the README. Demo only: never load these into a production database.
-DEMO_USERS = [
-    # username, password, group, first, last
-    ("admin", "imr-demo-admin", ADMINISTRATOR, "Alex", "Admin"),
-    ("dr.rivera", "imr-demo-reviewer", REVIEWER, "Dana", "Rivera"),
-    ("dr.chen", "imr-demo-reviewer", REVIEWER, "Morgan", "Chen"),
-    ("qa", "imr-demo-qa", QA, "Quinn", "Assurance"),
-]
-
-# The seed letter's expert reviewer credentials (states of licensure, certifications).
-DEMO_REVIEWERS = {
-    "dr.rivera": {
-        "licenses": [("TX", "TX-D-40001"), ("NY", "NY-263001"), ("CA", "CA-A-120001")],
-        "specialties": ["preventive_medicine", "occupational_medicine"],
-        "years": 18,
-        "hours": 32,
-    },
-    "dr.chen": {
-        "licenses": [("CA", "CA-G-88002")],
-        "specialties": ["orthopedic_surgery"],
-        "years": 12,
-        "hours": 40,
-    },
-}
+from reviews.assignment.services import accept_assignment, assign
+from reviews.models import Affiliation, Certification, License, ReviewerProfile, ReviewStatus
+from reviews.workspace import services
 
 
-@transaction.atomic
-def load_users() -> dict[str, object]:
-    ensure_roles()
-    User = get_user_model()
-    users = {}
-    for username, password, group, first, last in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
-        )
-        if created:
-            user.set_password(password)
-            user.is_staff = group == ADMINISTRATOR
-            user.save()
-        user.groups.add(Group.objects.get(name=group))
-        users[username] = user
-    far_future = datetime.date.today() + datetime.timedelta(days=3 * 365)
-    for username, spec in DEMO_REVIEWERS.items():
-        profile, _ = ReviewerProfile.objects.get_or_create(
-            user=users[username],
-            defaults={
-                "years_in_practice": spec["years"],
-                "hours_per_week": spec["hours"],
-                "max_open_cases": 8,
-            },
-        )
-        for state, number in spec["licenses"]:
-            License.objects.get_or_create(
-                reviewer=profile,
-                state=state,
-                defaults={"number": number, "expires_on": far_future, "verified_on": datetime.date.today()},
-            )
-        for specialty in spec["specialties"]:
-            Certification.objects.get_or_create(reviewer=profile, specialty=specialty)
-    return users
+@dataclass(frozen=True)
+class DemoReviewer:
+    username: str
+    licenses: list[tuple[str, str, int]]  # state, number, days until the licence expires
+    specialties: list[str]
+    years: int
+    hours: int
+    max_open_cases: int
+    affiliations: list[tuple[str, str]] = field(default_factory=list)  # kind, name
 
 
-# More reviewers so the assignment screens show each rule at work (added by the assignment part):
-# username, first, last, licenses (state, number, days until expiry), specialties, years, hours, affiliations.
-ASSIGNMENT_DEMO_REVIEWERS = [
-    ("dr.patel", "Priya", "Patel", [("CA", "CA-A-130003", 20)], ["pmr", "pain_medicine"], 14, 36, []),
+LONG_VALID = 3 * 365
+
+DEMO_REVIEWERS = [
+    # The seed letter's expert reviewer (its states of licensure and certifications).
+    DemoReviewer("dr.rivera", [("TX", "TX-D-40001", LONG_VALID), ("NY", "NY-263001", LONG_VALID),
+                               ("CA", "CA-A-120001", LONG_VALID)],
+                 ["preventive_medicine", "occupational_medicine"], years=18, hours=32, max_open_cases=8),
+    DemoReviewer("dr.chen", [("CA", "CA-G-88002", LONG_VALID)], ["orthopedic_surgery"],
+                 years=12, hours=40, max_open_cases=8),
+    # The next three show each assignment rule at work. A licence expiring within 30 days: flagged.
+    DemoReviewer("dr.patel", [("CA", "CA-A-130003", 20)], ["pmr", "pain_medicine"],
+                 years=14, hours=36, max_open_cases=6),
     # Works for the seed case's employer: screened out of it, with the reason shown.
-    ("dr.okafor", "Sam", "Okafor", [("CA", "CA-G-140004", 900)], ["orthopedic_surgery"], 22, 30,
-     [("employer", "Example Distribution, Inc.")]),
+    DemoReviewer("dr.okafor", [("CA", "CA-G-140004", 900)], ["orthopedic_surgery"],
+                 years=22, hours=30, max_open_cases=6,
+                 affiliations=[("employer", "Example Distribution, Inc.")]),
     # Part-time practice: shown as not eligible (fewer than 24 hours a week).
-    ("dr.nguyen", "Lee", "Nguyen", [("CA", "CA-A-150005", 900)], ["family_medicine"], 9, 12, []),
+    DemoReviewer("dr.nguyen", [("CA", "CA-A-150005", 900)], ["family_medicine"],
+                 years=9, hours=12, max_open_cases=6),
 ]  # fmt: skip
 
-
-@transaction.atomic
-def load_assignment_reviewers() -> list[str]:
-    from reviews.models import Affiliation
-
-    User = get_user_model()
-    group = Group.objects.get(name=REVIEWER)
-    today = datetime.date.today()
-    for username, first, last, licenses, specialties, years, hours, affiliations in ASSIGNMENT_DEMO_REVIEWERS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
-        )
-        if created:
-            user.set_password("imr-demo-reviewer")
-            user.save()
-        user.groups.add(group)
-        profile, _ = ReviewerProfile.objects.get_or_create(
-            user=user, defaults={"years_in_practice": years, "hours_per_week": hours, "max_open_cases": 6}
-        )
-        for state, number, days in licenses:
-            License.objects.get_or_create(
-                reviewer=profile,
-                state=state,
-                defaults={
-                    "number": number,
-                    "expires_on": today + datetime.timedelta(days=days),
-                    "verified_on": today,
-                },
-            )
-        for specialty in specialties:
-            Certification.objects.get_or_create(reviewer=profile, specialty=specialty)
-        for kind, name in affiliations:
-            Affiliation.objects.get_or_create(reviewer=profile, kind=kind, name=name)
-    return [f"user {row[0]}" for row in ASSIGNMENT_DEMO_REVIEWERS]
-
-
-def load_cases() -> list[str]:
-    lines = []
-    if not Case.objects.filter(case_number="CM15-0165834").exists():
-        lines += import_file(EXAMPLE_CASE_PATH).lines()
-    return lines
-
-
-def load_demo() -> list[str]:
-    users = load_users()
-    lines = [f"user {name}" for name in users]
-    lines += load_assignment_reviewers()
-    lines += load_cases()
-    lines += load_workspace_demo(users)
-    return lines
-
-
-# -- the reviewer's workspace: the seed case signed as in the seed letter, and cases at every stage -----
-DEMO_CASES_PATH = EXAMPLE_CASE_PATH.parent / "demo-cases.json"
-SEED_CASE_NUMBER = "CM15-0165834"
-
-# The seed letter's clinical case summary and decisions, verbatim (the seed letter in ../shared/seeds/).
+# The seed letter's clinical case summary and decisions, verbatim.
 SEED_DETERMINATION_PATH = Path(__file__).resolve().parent / "examples" / "seed-determination.json"
 SEED_DETERMINATION = json.loads(SEED_DETERMINATION_PATH.read_text())
 SEED_SUMMARY = SEED_DETERMINATION["clinical_summary"]
@@ -180,58 +84,83 @@ QA_RATIONALE = (
 )
 
 
-def _shifted_demo_cases(today: datetime.date) -> dict:
-    """The synthetic cases with their dates moved so each clock is running when the demo is loaded."""
-    import json
-
-    data = json.loads(DEMO_CASES_PATH.read_text(encoding="utf-8"))
-    for case in data["cases"]:
-        received = datetime.date.fromisoformat(case["received_date"])
-        target = today - datetime.timedelta(days=2 if case["review_type"] == "expedited" else 12)
-        _shift_dates(case, target - received)
-    return data
+def load() -> None:
+    """The reviewers' credentials, then each synthetic case brought to its stage and the seed case signed."""
+    load_reviewers()
+    load_reviews()
 
 
-def _shift_dates(node, delta: datetime.timedelta):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-                node[key] = (datetime.date.fromisoformat(value) + delta).isoformat()
+@transaction.atomic
+def load_reviewers() -> None:
+    """Give each demo reviewer login its profile, licences, certifications and affiliations."""
+    today = datetime.date.today()
+    for spec in DEMO_REVIEWERS:
+        profile, _ = ReviewerProfile.objects.get_or_create(
+            user=_user(spec.username),
+            defaults={
+                "years_in_practice": spec.years,
+                "hours_per_week": spec.hours,
+                "max_open_cases": spec.max_open_cases,
+            },
+        )
+        for state, number, days in spec.licenses:
+            License.objects.get_or_create(
+                reviewer=profile,
+                state=state,
+                defaults={
+                    "number": number,
+                    "expires_on": today + datetime.timedelta(days=days),
+                    "verified_on": today,
+                },
+            )
+        for specialty in spec.specialties:
+            Certification.objects.get_or_create(reviewer=profile, specialty=specialty)
+        for kind, name in spec.affiliations:
+            Affiliation.objects.get_or_create(reviewer=profile, kind=kind, name=name)
+
+
+def load_reviews() -> None:
+    """CM26-0000102 awaiting acceptance, CM26-0000103 in review with a draft, CM26-0000104 in QA, and the
+    seed case signed exactly as the seed letter."""
+    cases = {
+        c.case_number: c for c in Case.objects.filter(case_number__in=[*DEMO_CASE_NUMBERS, SEED_CASE_NUMBER])
+    }
+
+    _assign(cases["CM26-0000102"], "dr.rivera", accepted=False)
+
+    _assign(cases["CM26-0000103"], "dr.rivera", accepted=True)
+    draft_review(
+        cases["CM26-0000103"],
+        "dr.rivera",
+        DRAFT_SUMMARY,
+        [("Upheld", "MTUS Chronic Pain Medical Treatment 2009, Section(s): Opioids", "")],
+    )
+
+    _assign(cases["CM26-0000104"], "dr.chen", accepted=True)
+    review = draft_review(
+        cases["CM26-0000104"],
+        "dr.chen",
+        QA_SUMMARY,
+        [("Overturned", "MTUS Shoulder Complaints 2004, Section(s): Initial Care", QA_RATIONALE)],
+    )
+    if review.status == ReviewStatus.DRAFT:
+        services.submit_for_qa(review, by=_user("dr.chen"))
+
+    seed = cases[SEED_CASE_NUMBER]
+    _assign(seed, "dr.rivera", accepted=True)
+    if not seed.reviews.filter(status=ReviewStatus.SIGNED).exists():
+        review = draft_review(seed, "dr.rivera", SEED_SUMMARY, SEED_DECISIONS)
+        if review.status == ReviewStatus.DRAFT:
+            if settings.IMR_QA_REQUIRED:
+                services.submit_for_qa(review, by=_user("dr.rivera"))
+                services.qa_approve(review, by=_user("qa"))
             else:
-                _shift_dates(value, delta)
-    elif isinstance(node, list):
-        for value in node:
-            _shift_dates(value, delta)
-
-
-def _to_eligible(case: Case, admin) -> None:
-    from cases.services import transition_case
-
-    if case.status == "received":
-        transition_case(case, "start_eligibility_review", by=admin)
-    if case.status == "eligibility_review":
-        transition_case(case, "mark_eligible", by=admin)
-
-
-def _assign(case: Case, username: str, admin, accepted: bool):
-    """Assign (and accept) through the assignment workflow, screened and recorded as in real use."""
-    from reviews.assignment.services import accept_assignment, assign
-
-    assignment = case.assignments.filter(active=True).first()
-    if assignment is None:
-        _to_eligible(case, admin)
-        profile = ReviewerProfile.objects.get(user__username=username)
-        assignment = assign(case, profile, by=admin, reason="Demo data")
-    if accepted and not assignment.accepted_at:
-        assignment = accept_assignment(assignment, by=assignment.reviewer.user)
-    return assignment
+                services.sign_off(review, by=_user("dr.rivera"))
 
 
 def draft_review(case: Case, username: str, summary: str, decisions: list[tuple[str, str, str]]):
     """Write the review through the workspace's own services, as the reviewer would."""
-    from reviews.workspace import services
-
-    user = get_user_model().objects.get(username=username)
+    user = _user(username)
     review = services.start_or_get_review(case, user)
     if not review.is_editable or review.revision:
         return review
@@ -246,58 +175,18 @@ def draft_review(case: Case, username: str, summary: str, decisions: list[tuple[
     return review
 
 
-def load_workspace_demo(users: dict) -> list[str]:
-    """The seed case signed exactly as the seed letter; synthetic cases unassigned, awaiting acceptance,
-    in review with a draft, and in QA. Each step runs only if the case has not reached it yet."""
-    from cases.intake import import_payload
-    from reviews.models import ReviewStatus
-    from reviews.workspace import services
-
-    admin = users["admin"]
-    lines = []
-    data = _shifted_demo_cases(datetime.date.today())
-    missing = [c for c in data["cases"] if not Case.objects.filter(case_number=c["case_number"]).exists()]
-    if missing:
-        lines += import_payload({"cases": missing}, None, by=admin).lines()
-    cases = {
-        c.case_number: c for c in Case.objects.filter(case_number__in=[*DEMO_CASE_NUMBERS, SEED_CASE_NUMBER])
-    }
-
-    _to_eligible(cases["CM26-0000101"], admin)
-    _assign(cases["CM26-0000102"], "dr.rivera", admin, accepted=False)
-
-    _assign(cases["CM26-0000103"], "dr.rivera", admin, accepted=True)
-    draft_review(
-        cases["CM26-0000103"],
-        "dr.rivera",
-        DRAFT_SUMMARY,
-        [("Upheld", "MTUS Chronic Pain Medical Treatment 2009, Section(s): Opioids", "")],
-    )
-
-    _assign(cases["CM26-0000104"], "dr.chen", admin, accepted=True)
-    review = draft_review(
-        cases["CM26-0000104"],
-        "dr.chen",
-        QA_SUMMARY,
-        [("Overturned", "MTUS Shoulder Complaints 2004, Section(s): Initial Care", QA_RATIONALE)],
-    )
-    if review.status == ReviewStatus.DRAFT:
-        services.submit_for_qa(review, by=users["dr.chen"])
-
-    seed = cases[SEED_CASE_NUMBER]
-    _assign(seed, "dr.rivera", admin, accepted=True)
-    if not seed.reviews.filter(status=ReviewStatus.SIGNED).exists():
-        review = draft_review(seed, "dr.rivera", SEED_SUMMARY, SEED_DECISIONS)
-        if review.status == ReviewStatus.DRAFT:
-            if settings.IMR_QA_REQUIRED:
-                services.submit_for_qa(review, by=users["dr.rivera"])
-                services.qa_approve(review, by=users["qa"])
-            else:
-                services.sign_off(review, by=users["dr.rivera"])
-    for number in [*DEMO_CASE_NUMBERS, SEED_CASE_NUMBER]:
-        case = Case.objects.get(case_number=number)
-        lines.append(f"case {number}: {case.get_status_display().lower()}")
-    return lines
+def _assign(case: Case, username: str, accepted: bool):
+    """Assign (and accept) through the assignment workflow, screened and recorded as in real use."""
+    admin = _user("admin")
+    assignment = case.assignments.filter(active=True).first()
+    if assignment is None:
+        to_eligible(case, by=admin)
+        profile = ReviewerProfile.objects.get(user__username=username)
+        assignment = assign(case, profile, by=admin, reason="Demo data")
+    if accepted and not assignment.accepted_at:
+        assignment = accept_assignment(assignment, by=assignment.reviewer.user)
+    return assignment
 
 
-DEMO_CASE_NUMBERS = ["CM26-0000101", "CM26-0000102", "CM26-0000103", "CM26-0000104"]
+def _user(username: str):
+    return get_user_model().objects.get(username=username)
