@@ -33,7 +33,8 @@ TRANSITION_LABELS = {
 }
 
 # What an administrator may do by hand from the case page; assignment and review transitions go
-# through reviews.services, which keeps the assignment and review records consistent.
+# through the reviews app's services (assignment, workspace), which keep the assignment and review
+# records consistent with the case.
 ADMIN_TRANSITIONS = [
     "start_eligibility_review",
     "mark_eligible",

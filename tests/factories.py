@@ -175,7 +175,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     active = True
 
 
-# --- Reviews and item decisions (added by the letters branch; the workspace branch may have its own) -----
+# --- Reviews and item decisions ---------------------------------------------------------------------------
 from django.utils import timezone  # noqa: E402
 
 from reviews.models import ItemDecision, Review  # noqa: E402

@@ -87,10 +87,6 @@ class ReviewerProfile(models.Model):
     def __str__(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
-    def display_name(self) -> str:
-        """For administrators' screens only; never printed on a letter."""
-        return str(self)
-
     def licensure_states(self, on: datetime.date | None = None) -> list[str]:
         """State names of current licensure as the letter prints them (no license numbers).
 

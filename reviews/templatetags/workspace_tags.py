@@ -25,8 +25,3 @@ def highlight(text: str, query: str) -> SafeString:
 @register.filter
 def word_count(text: str) -> int:
     return len(re.findall(r"\S+", text or ""))
-
-
-@register.filter
-def field_of(mapping: dict, key: str):
-    return mapping.get(key)
