@@ -9,6 +9,7 @@ from django.urls import reverse
 from cases.models import CaseTransition
 from reviews.models import DeterminationLetter, FrozenReviewError, ItemDecision, QAReview, Review
 from reviews.workspace import services
+from tests import factories
 from tests.reviews.conftest import complete
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +42,23 @@ def test_sign_off_freezes_issues_the_determination_and_requests_the_letter(revie
 
 
 def test_later_profile_edits_do_not_change_the_signed_credentials(review):
+    """The letter of a signed review prints the credentials in force at sign-off, whatever the profile
+    says later: the Texas licence and the certification it had, not the ones added afterwards."""
+    from reviews.letters.rendering import render_letter_html
+
     signed = _signed(review)
-    signed.reviewer.licenses.filter(state="TX").delete()
-    signed.refresh_from_db()
-    assert "Texas" in signed.credentials_snapshot["states"]
+    profile = signed.reviewer
+    profile.licenses.filter(state="TX").delete()
+    profile.certifications.all().delete()
+    factories.LicenseFactory(reviewer=profile, state="NV")
+    factories.CertificationFactory(reviewer=profile, specialty="orthopedic_surgery")
+    signed = Review.objects.get(pk=signed.pk)
+
+    html = render_letter_html(signed, signed.letters.get())
+    assert "Texas, New York, California" in html
+    assert "Preventive Medicine" in html
+    assert "Nevada" not in html
+    assert "Orthopedic Surgery" not in html
 
 
 def test_sign_off_copies_what_the_knowledge_base_said_of_each_citation(review):
