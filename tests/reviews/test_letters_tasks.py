@@ -361,14 +361,37 @@ def test_a_render_never_waits_on_a_case_locked_by_a_new_request(seed_case):
     assert outcome == ["ready"]
 
 
-def test_beat_runs_the_sweep_and_workers_know_both_task_names(settings):
-    """The worker finds the tasks through Celery's autodiscovery of ``reviews.tasks``."""
-    import importlib
+# What ``celery -A imr_site worker`` (and beat) load in a process of their own: the app found the way the
+# command line finds it, then the modules a worker imports before it takes its first message.
+WORKER_VIEW = """
+import json
+from celery.app.utils import find_app
 
-    from imr_site.celery import app
+app = find_app("imr_site")
+app.loader.import_default_modules()
+render = app.tasks.get("reviews.render_letter")
+print(json.dumps({
+    "tasks": sorted(app.tasks),
+    "render_acks_late": render.acks_late if render else None,
+    "beat": sorted(entry["task"] for entry in app.conf.beat_schedule.values()),
+}))
+"""
 
-    importlib.import_module("reviews.tasks")
-    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "reviews.sweep_letters" in scheduled
-    assert {"reviews.render_letter", "reviews.sweep_letters"} <= set(app.tasks.keys())
-    assert app.tasks["reviews.render_letter"].acks_late is True
+
+def test_beat_runs_the_sweep_and_workers_know_both_task_names():
+    """A fresh worker knows both letter tasks through Celery's autodiscovery alone (nothing in this test
+    process imports them for it), and beat's schedule names the sweep."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER_VIEW], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    worker = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"reviews.render_letter", "reviews.sweep_letters"} <= set(worker["tasks"])
+    assert worker["render_acks_late"] is True
+    assert "reviews.sweep_letters" in worker["beat"]
