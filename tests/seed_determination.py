@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import json
 
+from cases.demo import to_eligible
 from cases.intake import EXAMPLE_CASE_PATH
 from cases.models import Case
-from cases.services import transition_case
 from reviews.assignment.services import accept_assignment, assign
-from reviews.demo import SEED_DETERMINATION, draft_review
+from reviews.demo import SEED_DETERMINATION, SEED_SUMMARY, draft_review
 from reviews.models import Review, ReviewerProfile
 from reviews.workspace.services import sign_off
 
 SEED_CASE = json.loads(EXAMPLE_CASE_PATH.read_text())
 
-SEED_SUMMARY = SEED_DETERMINATION["clinical_summary"]
 SEED_DECISIONS = [
     {
         **d,
@@ -41,10 +40,7 @@ def sign_seed_review(
     the letter). Tests of the letter machinery itself request the letter on their own terms, so the
     letter sign-off asked for is removed unless ``keep_letter``.
     """
-    if case.status == "received":
-        transition_case(case, "start_eligibility_review")
-    if case.status == "eligibility_review":
-        transition_case(case, "mark_eligible")
+    to_eligible(case, by=None)
     assignment = assign(case, reviewer, by=None, reason="Seed letter")
     accept_assignment(assignment, by=reviewer.user)
     decisions = [(d["decision"], d["guideline_citations"], d["rationale"]) for d in SEED_DECISIONS]
