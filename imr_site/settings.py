@@ -31,6 +31,13 @@ else:
         "DJANGO_SECRET_KEY", default="django-insecure-development-only-key-never-use-in-production"
     )
 
+if PRODUCTION:
+    # A production instance runs real workers on a real database: refuse the zero-setup fallbacks
+    # (SQLite, tasks run inside the web request) instead of silently degrading.
+    _missing = [name for name in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOWED_HOSTS") if not env(name, default="")]
+    if _missing:
+        raise ImproperlyConfigured(f"IMR_ENV=production needs {', '.join(_missing)} (see DEPLOYING.md).")
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -49,12 +56,16 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "django_guid",
     "cases",
     "reviews",
     "guidelines",
 ]
 
 MIDDLEWARE = [
+    # A request id on every log line of a request (X-Request-ID in and out), so an operator can follow
+    # one request across the web and worker logs without logging anything about the case.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -187,6 +198,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=50)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Two queues, each with its own worker pool (Procfile): a burst of letters never delays reminders or
+# e-mail on the default queue.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"reviews.render_letter": {"queue": "letters"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-letters": {"task": "reviews.sweep_letters", "schedule": 120.0},
@@ -211,14 +226,30 @@ IMR_SITE_URL = env("IMR_SITE_URL", default="")
 # Optional second look at a signed draft before the letter is issued (per organisation).
 IMR_QA_REQUIRED = env.bool("IMR_QA_REQUIRED", default=False)
 
+# Logs: one JSON object a line in production (LOG_FORMAT=json), with the request id; never a request
+# body, a query string or SQL parameters, which can carry health information.
+LOG_FORMAT = env("LOG_FORMAT", default="json" if PRODUCTION else "plain")
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "RETURN_HEADER": True}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "correlation_id": "request_id"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # Request bodies and SQL parameters can carry PHI: keep those loggers quiet.
-    "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING", "propagate": True},
+        "django_guid": {"level": "WARNING", "propagate": True},
+    },
 }
 
 if PRODUCTION:
