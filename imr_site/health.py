@@ -84,7 +84,8 @@ def _letter_queue() -> dict:
 def readyz(request: HttpRequest) -> JsonResponse:
     """200 when every dependency answers, 503 naming the one that does not (the error class only)."""
     checks: dict[str, dict] = {}
-    for name, check in (("database", _check_database), ("broker", _check_broker), ("storage", _check_storage)):
+    probes = (("database", _check_database), ("broker", _check_broker), ("storage", _check_storage))
+    for name, check in probes:
         started = time.monotonic()
         try:
             checks[name] = check()

@@ -34,7 +34,8 @@ else:
 if PRODUCTION:
     # A production instance runs real workers on a real database: refuse the zero-setup fallbacks
     # (SQLite, tasks run inside the web request) instead of silently degrading.
-    _missing = [name for name in ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOWED_HOSTS") if not env(name, default="")]
+    _required = ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOWED_HOSTS")
+    _missing = [name for name in _required if not env(name, default="")]
     if _missing:
         raise ImproperlyConfigured(f"IMR_ENV=production needs {', '.join(_missing)} (see DEPLOYING.md).")
 
