@@ -45,7 +45,7 @@ def _check_broker() -> dict:
     """Ping the broker and count the messages waiting in each queue (Redis keeps a queue as a list)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"ok": True, "mode": "in-process (no broker configured)"}
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
         depth = {}
         if conn.transport.driver_type == "redis":

@@ -30,6 +30,28 @@ def test_production_deploy_checklist_is_clean():
         IMR_ENV="production",
         DJANGO_SECRET_KEY="x" * 20 + "a-long-random-production-secret-for-the-deploy-check",
         DJANGO_ALLOWED_HOSTS="imr.example.org",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/imr",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_sqlite_and_in_process_tasks():
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    command = [sys.executable, "manage.py", "check"]
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        env={
+            **environment,
+            "IMR_ENV": "production",
+            "DJANGO_SECRET_KEY": "y" * 60,
+            "DJANGO_ALLOWED_HOSTS": "imr.example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "IMR_ENV=production needs DATABASE_URL, CELERY_BROKER_URL" in result.stderr
