@@ -20,10 +20,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from imr_site.celery import app
+from imr_site.celery import app, queue_names
 
-# The queues the workers consume (settings.CELERY_TASK_ROUTES, Procfile).
-QUEUES = ("letters", "default")
 BROKER_TIMEOUT_SECONDS = 2.0
 
 
@@ -50,7 +48,7 @@ def _check_broker() -> dict:
         depth = {}
         if conn.transport.driver_type == "redis":
             client = conn.default_channel.client
-            depth = {queue: client.llen(queue) for queue in QUEUES}
+            depth = {queue: client.llen(queue) for queue in queue_names()}
     return {"ok": True, "queue_depth": depth}
 
 

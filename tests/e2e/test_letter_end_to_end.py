@@ -34,14 +34,19 @@ def _close_worker_db_connection(**kwargs) -> None:
 
 @pytest.fixture
 def celery_worker(transactional_db):
-    from imr_site.celery import app
+    from imr_site.celery import app, queue_names
 
     assert app.conf.task_always_eager is False
     app.control.purge()  # messages left in this Redis database by an earlier run name other databases' ids
     task_postrun.connect(_close_worker_db_connection, weak=False)
     try:
         with start_worker(
-            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30
+            app,
+            pool="solo",
+            concurrency=1,
+            queues=queue_names(),
+            perform_ping_check=False,
+            shutdown_timeout=30,
         ) as worker:
             yield worker
     finally:
