@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cases",
     "reviews",
     "guidelines",
+    "imr_site",
 ]
 
 MIDDLEWARE = [
