@@ -210,15 +210,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # The IMR organisation running this instance: its name and address appear in letters; another
-# organisation changes these, never a template.
+# organisation changes these, never a template. The default is a neutral demo letterhead (a fictional
+# organisation with a 555-01xx number); production refuses to start until the deployment sets its own.
+_LETTERHEAD = ("IMR_ORG_NAME", "IMR_ORG_SHORT_NAME", "IMR_ORG_ADDRESS", "IMR_ORG_PHONE")
+if PRODUCTION and any(not env(name, default="") for name in _LETTERHEAD):
+    raise ImproperlyConfigured(
+        f"IMR_ENV=production prints the organisation's own letterhead: set {', '.join(_LETTERHEAD)}."
+    )
 IMR_ORGANISATION = {
-    "name": env("IMR_ORG_NAME", default="MAXIMUS Federal Services"),
-    "short_name": env("IMR_ORG_SHORT_NAME", default="MAXIMUS"),
+    "name": env("IMR_ORG_NAME", default="Demo IMR Organization"),
+    "short_name": env("IMR_ORG_SHORT_NAME", default="Demo IMR"),
     "address_lines": env.list(
         "IMR_ORG_ADDRESS",
-        default=["Independent Medical Review", "P.O. Box 138009", "Sacramento, CA 95813-8009"],
+        default=["Independent Medical Review", "100 Example Street", "Sacramento, CA 95800"],
     ),
-    "phone": env("IMR_ORG_PHONE", default="(855) 865-8873"),
+    "phone": env("IMR_ORG_PHONE", default="(555) 010-0100"),
 }
 # Labor Code 139.5 accepts a license from any state; an organisation may still require a California
 # license for some reviews: "never", "expedited" or "always".

@@ -17,10 +17,16 @@ from django.urls import reverse
 
 from cases.intake import EXAMPLE_CASE_PATH, import_file
 from reviews.models import DeterminationLetter, LetterDownload, LetterStatus
-from tests.reviews.letter_helpers import normalise, page_texts, pdf_text, seed_reviewer
+from tests.reviews.letter_helpers import (  # noqa: F401 - seed_letterhead is a fixture
+    normalise,
+    page_texts,
+    pdf_text,
+    seed_letterhead,
+    seed_reviewer,
+)
 from tests.seed_determination import SEED_DECISIONS, sign_seed_review
 
-pytestmark = [pytest.mark.integration]
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("seed_letterhead")]
 
 # Generous: only there so that a broken worker fails the test instead of hanging it.
 WAIT_FOR_LETTER_SECONDS = 180
