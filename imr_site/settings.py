@@ -180,6 +180,13 @@ EMAIL_BACKEND = env(
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587, sets the SMTP host, port, login and TLS.
+if env("EMAIL_URL", default=""):
+    _email = env.email_url("EMAIL_URL")
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"], _email["EMAIL_PORT"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email.get("EMAIL_USE_TLS", False), _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="imr@example.org")
 
 # Celery: no broker configured means tasks run in-process (the zero-setup default).
