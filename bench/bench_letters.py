@@ -171,7 +171,7 @@ def render_times(review: Review, repeat: int) -> dict[str, float]:
 def start_workers(concurrency: int) -> subprocess.Popen:
     app.control.purge()
     command = [
-        sys.executable, "-m", "celery", "-A", "imr_site", "worker", "--pool=prefork",
+        sys.executable, "-m", "celery", "-A", "imr_site", "worker", "-Q", "letters", "--pool=prefork",
         f"--concurrency={concurrency}", "--without-gossip", "--without-mingle", "--loglevel=WARNING",
         f"--hostname=bench-letters-{os.getpid()}@%h",
     ]  # fmt: skip

@@ -31,6 +31,14 @@ else:
         "DJANGO_SECRET_KEY", default="django-insecure-development-only-key-never-use-in-production"
     )
 
+if PRODUCTION:
+    # A production instance runs real workers on a real database: refuse the zero-setup fallbacks
+    # (SQLite, tasks run inside the web request) instead of silently degrading.
+    _required = ("DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOWED_HOSTS")
+    _missing = [name for name in _required if not env(name, default="")]
+    if _missing:
+        raise ImproperlyConfigured(f"IMR_ENV=production needs {', '.join(_missing)} (see DEPLOYING.md).")
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -49,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "django_guid",
     "cases",
     "reviews",
     "guidelines",
@@ -56,6 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id on every log line of a request (X-Request-ID in and out), so an operator can follow
+    # one request across the web and worker logs without logging anything about the case.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,6 +180,13 @@ EMAIL_BACKEND = env(
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587, sets the SMTP host, port, login and TLS.
+if env("EMAIL_URL", default=""):
+    _email = env.email_url("EMAIL_URL")
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"], _email["EMAIL_PORT"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email.get("EMAIL_USE_TLS", False), _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="imr@example.org")
 
 # Celery: no broker configured means tasks run in-process (the zero-setup default).
@@ -188,21 +207,31 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=50)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Two queues, each with its own worker pool (Procfile): a burst of letters never delays reminders or
+# e-mail on the default queue.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"reviews.render_letter": {"queue": "letters"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-letters": {"task": "reviews.sweep_letters", "schedule": 120.0},
 }
 
 # The IMR organisation running this instance: its name and address appear in letters; another
-# organisation changes these, never a template.
+# organisation changes these, never a template. The default is a neutral demo letterhead (a fictional
+# organisation with a 555-01xx number); production refuses to start until the deployment sets its own.
+_LETTERHEAD = ("IMR_ORG_NAME", "IMR_ORG_SHORT_NAME", "IMR_ORG_ADDRESS", "IMR_ORG_PHONE")
+if PRODUCTION and any(not env(name, default="") for name in _LETTERHEAD):
+    raise ImproperlyConfigured(
+        f"IMR_ENV=production prints the organisation's own letterhead: set {', '.join(_LETTERHEAD)}."
+    )
 IMR_ORGANISATION = {
-    "name": env("IMR_ORG_NAME", default="MAXIMUS Federal Services"),
-    "short_name": env("IMR_ORG_SHORT_NAME", default="MAXIMUS"),
+    "name": env("IMR_ORG_NAME", default="Demo IMR Organization"),
+    "short_name": env("IMR_ORG_SHORT_NAME", default="Demo IMR"),
     "address_lines": env.list(
         "IMR_ORG_ADDRESS",
-        default=["Independent Medical Review", "P.O. Box 138009", "Sacramento, CA 95813-8009"],
+        default=["Independent Medical Review", "100 Example Street", "Sacramento, CA 95800"],
     ),
-    "phone": env("IMR_ORG_PHONE", default="(855) 865-8873"),
+    "phone": env("IMR_ORG_PHONE", default="(555) 010-0100"),
 }
 # Labor Code 139.5 accepts a license from any state; an organisation may still require a California
 # license for some reviews: "never", "expedited" or "always".
@@ -212,14 +241,30 @@ IMR_SITE_URL = env("IMR_SITE_URL", default="")
 # Optional second look at a signed draft before the letter is issued (per organisation).
 IMR_QA_REQUIRED = env.bool("IMR_QA_REQUIRED", default=False)
 
+# Logs: one JSON object a line in production (LOG_FORMAT=json), with the request id; never a request
+# body, a query string or SQL parameters, which can carry health information.
+LOG_FORMAT = env("LOG_FORMAT", default="json" if PRODUCTION else "plain")
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "RETURN_HEADER": True}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "correlation_id": "request_id"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # Request bodies and SQL parameters can carry PHI: keep those loggers quiet.
-    "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING", "propagate": True},
+        "django_guid": {"level": "WARNING", "propagate": True},
+    },
 }
 
 if PRODUCTION:

@@ -17,10 +17,16 @@ from django.urls import reverse
 
 from cases.intake import EXAMPLE_CASE_PATH, import_file
 from reviews.models import DeterminationLetter, LetterDownload, LetterStatus
-from tests.reviews.letter_helpers import normalise, page_texts, pdf_text, seed_reviewer
+from tests.reviews.letter_helpers import (  # noqa: F401 - seed_letterhead is a fixture
+    normalise,
+    page_texts,
+    pdf_text,
+    seed_letterhead,
+    seed_reviewer,
+)
 from tests.seed_determination import SEED_DECISIONS, sign_seed_review
 
-pytestmark = [pytest.mark.integration]
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("seed_letterhead")]
 
 # Generous: only there so that a broken worker fails the test instead of hanging it.
 WAIT_FOR_LETTER_SECONDS = 180
@@ -34,14 +40,19 @@ def _close_worker_db_connection(**kwargs) -> None:
 
 @pytest.fixture
 def celery_worker(transactional_db):
-    from imr_site.celery import app
+    from imr_site.celery import app, queue_names
 
     assert app.conf.task_always_eager is False
     app.control.purge()  # messages left in this Redis database by an earlier run name other databases' ids
     task_postrun.connect(_close_worker_db_connection, weak=False)
     try:
         with start_worker(
-            app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30
+            app,
+            pool="solo",
+            concurrency=1,
+            queues=queue_names(),
+            perform_ping_check=False,
+            shutdown_timeout=30,
         ) as worker:
             yield worker
     finally:

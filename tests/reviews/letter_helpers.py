@@ -5,12 +5,28 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from reviews.letters import services
 from reviews.models import DeterminationLetter, ReviewerProfile
 from tests import factories
 from tests.seed_determination import SEED_SPECIALTIES, SEED_STATES, sign_seed_review
+
+# The organisation that issued the seed letter (../shared/seeds/): tests that compare our letter with it
+# print the same letterhead. The application's own default is a fictional demo organisation.
+SEED_ORGANISATION = {
+    "name": "MAXIMUS Federal Services",
+    "short_name": "MAXIMUS",
+    "address_lines": ["Independent Medical Review", "P.O. Box 138009", "Sacramento, CA 95813-8009"],
+    "phone": "(855) 865-8873",
+}
+
+
+@pytest.fixture
+def seed_letterhead(settings) -> dict:
+    settings.IMR_ORGANISATION = SEED_ORGANISATION
+    return SEED_ORGANISATION
 
 
 def seed_reviewer() -> ReviewerProfile:

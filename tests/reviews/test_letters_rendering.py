@@ -16,8 +16,16 @@ from reviews.letters.rendering import (
 )
 from reviews.models import DeterminationLetter
 from tests import factories
-from tests.reviews.letter_helpers import normalise, page_texts, pdf_text, signed_seed_review
+from tests.reviews.letter_helpers import (  # noqa: F401 - seed_letterhead is a fixture
+    normalise,
+    page_texts,
+    pdf_text,
+    seed_letterhead,
+    signed_seed_review,
+)
 from tests.seed_determination import SEED_DECISIONS, SEED_SUMMARY
+
+pytestmark = pytest.mark.usefixtures("seed_letterhead")
 
 SEED_HEADINGS = [
     "HOW THE IMR FINAL DETERMINATION WAS MADE",
