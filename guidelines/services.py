@@ -67,7 +67,6 @@ def _build() -> KnowledgeBase:
             "conditions": s.conditions,
             "stance": s.stance,
             "criteria": s.criteria,
-            "checks": s.checks,
             "limits": s.limits,
             "source": s.source,
             "confidence": s.confidence,

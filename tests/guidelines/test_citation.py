@@ -1,6 +1,6 @@
 """Citation strings exactly as the seed Final Determination letter prints them."""
 
-from guidelines.suggest.citation import decision_line, format_citation
+from guidelines.suggest.citation import format_citation
 from guidelines.suggest.schema import GuidelineInfo
 
 CPMTG_2009 = GuidelineInfo("mtus-cpmtg-2009", "MTUS Chronic Pain Medical Treatment", 2009, True, 1)
@@ -30,19 +30,6 @@ def test_non_mtus_chapter():
     assert (
         format_citation(ODG, [], "Low Back Chapter")
         == "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter"
-    )
-
-
-def test_decision_line_matches_the_letter():
-    line = decision_line(
-        [
-            "MTUS Low Back Complaints 2004",
-            "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter",
-        ]
-    )
-    assert line == (
-        "Decision based on MTUS Low Back Complaints 2004. Decision based on Non-MTUS Citation "
-        "Official Disability Guidelines (ODG), Low Back Chapter."
     )
 
 
