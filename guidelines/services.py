@@ -108,6 +108,15 @@ def _knowledge_changed(**kwargs) -> None:
     reset_knowledge_base()
 
 
+def is_mtus_citation(line: str) -> bool:
+    """Whether a guideline line cites the MTUS, by the knowledge base (``KnowledgeBase.is_mtus_citation``).
+
+    The one classifier: the sign-off checklist asks a reason for every line that is not MTUS, and the
+    letter says the decision rests outside the MTUS when no line is.
+    """
+    return knowledge_base().is_mtus_citation(line)
+
+
 def case_facts_for(item, summary_text: str = "") -> CaseFacts:
     """CaseFacts for a disputed item's case (records, requesting provider, dates, prior guideline cited)."""
     case = item.case

@@ -1,5 +1,7 @@
 """Citation strings exactly as the seed Final Determination letter prints them."""
 
+import pytest
+
 from guidelines.suggest.citation import format_citation
 from guidelines.suggest.schema import GuidelineInfo
 
@@ -44,3 +46,28 @@ def test_knowledge_base_sections_cite_in_letter_style(kb):
     assert kb.by_key["cpmtg2016-physical-medicine"].citation == (
         "MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical medicine treatment"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("MTUS Chronic Pain Medical Treatment 2009, Section(s): Physical Medicine.", True),
+        ("mtus low back complaints 2004", True),
+        ("MTUS (Effective July 18, 2009)", True),  # on no guideline on file, but says MTUS first
+        ("Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter", False),
+        ("ODG Low Back Chapter", False),  # the knowledge base's ODG, by its abbreviation
+        ("Official Disability Guidelines, Pain Chapter", False),
+        ("ACOEM Practice Guidelines, Chapter 12", False),
+        ("ODGx", False),
+    ],
+)
+def test_mtus_citation_by_the_knowledge_base(kb, line, expected):
+    assert kb.is_mtus_citation(line) is expected
+
+
+def test_a_line_names_its_guideline_by_title_or_abbreviation(kb):
+    assert kb.guideline_named("ODG Low Back Chapter").key == "odg"
+    assert kb.guideline_named("MTUS Low Back Complaints 2004, Section(s): Special Studies").key == (
+        "acoem-low-back-2004"
+    )
+    assert kb.guideline_named("ODGx") is None
