@@ -668,3 +668,224 @@ NUMBER_WORDS = {
 
 # Specialties whose requests for imaging signal that surgery is being considered.
 SURGICAL_SPECIALTIES = ("surgeon", "orthopedic", "orthopaedic", "neurosurg", "spine surg", "hand surg")
+
+
+# --- Phrases the criteria checks look for in records (``criteria``), found with negation (``nlp``). ---
+
+IMPROVEMENT = [
+    "functional improvement",
+    "improved function",
+    "improvement in function",
+    "increased function",
+    "returned to work",
+    "return to work",
+    "back to work",
+    "working full duty",
+    "working regular duty",
+    "working modified duty",
+    "reduction in work restrictions",
+    "improved activities of daily living",
+    "improved ability",
+    "improvement in activities",
+    "increased activity",
+    "decreased pain and improved",
+    "objective functional improvement",
+    "quantifiable",
+]
+# Still off work after a course of treatment: IMR letters read it as no functional improvement
+# (MTUS 9792.20e).
+OFF_WORK = [
+    "temporary total disability",
+    "temporarily totally disabled",
+    "total temporary disability",
+    "ttd",
+    "off work",
+    "off of work",
+]
+NO_IMPROVEMENT = [
+    *OFF_WORK,
+    "not working",
+    "no improvement",
+    "without improvement",
+    "did not improve",
+    "not improved",
+    "no functional improvement",
+    "no benefit",
+    "no relief",
+    "failed to improve",
+    "minimal relief",
+    "little relief",
+    "no significant improvement",
+    "not currently working",
+    "unchanged",
+]
+RED_FLAGS = [
+    "red flag",
+    "red flags",
+    "cauda equina",
+    "fracture",
+    "tumor",
+    "malignancy",
+    "cancer",
+    "infection",
+    "progressive neurologic",
+    "progressive weakness",
+    "bowel or bladder",
+    "bowel and bladder",
+    "saddle anesthesia",
+    "dislocation",
+    "foot drop",
+    "myelopathy",
+]
+NEURO = [
+    "decreased sensation",
+    "diminished sensation",
+    "decreased sensory",
+    "sensory deficit",
+    "dermatome sensation",
+    "dermatomal",
+    "positive straight leg",
+    "straight leg raise positive",
+    "diminished reflex",
+    "decreased reflex",
+    "absent reflex",
+    "hyporeflexia",
+    "neurologic deficit",
+    "neurological deficit",
+    "atrophy",
+    "motor weakness",
+    "decreased strength",
+    "positive spurling",
+    "positive tinel",
+    "positive phalen",
+    "foot drop",
+]
+NEURO_SYMPTOMS = [
+    "radiculopathy",
+    "radicular",
+    "numbness",
+    "tingling",
+    "paresthesia",
+    "paresthesias",
+    "radiating",
+]
+MECHANICAL = [
+    "locking",
+    "catching",
+    "giving way",
+    "gives way",
+    "instability",
+    "positive mcmurray",
+    "mcmurray's is positive",
+    "effusion",
+    "unable to bear weight",
+    "positive drawer",
+    "positive lachman",
+    "positive apprehension",
+    "positive hawkins",
+    "positive neer",
+    "positive drop arm",
+]
+SURGERY = [
+    "surgery",
+    "surgical",
+    "surgeon",
+    "preoperative",
+    "pre-operative",
+    "operative planning",
+    "surgical candidate",
+    "candidate for surgery",
+    "surgical consultation",
+]
+PRIOR_IMAGING = [
+    "prior mri",
+    "previous mri",
+    "mri dated",
+    "mri performed",
+    "mri revealed",
+    "mri showed",
+    "mri of the",
+    "prior imaging",
+    "previous imaging",
+    "prior x-ray",
+    "x-rays revealed",
+]
+GI_RISK = [
+    "gastritis",
+    "gerd",
+    "reflux",
+    "dyspepsia",
+    "ulcer",
+    "gi bleed",
+    "gastrointestinal",
+    "stomach upset",
+    "upset stomach",
+    "heartburn",
+    "abdominal pain",
+    "epigastric",
+    "anticoagula",
+    "nsaid-induced",
+    "gi upset",
+    "gi symptoms",
+    "stomach pain",
+]
+ACUTE_LESION = [
+    "dislocation",
+    "fracture",
+    "instability",
+    "apprehension",
+    "deformity",
+    "cauda equina",
+    "progressive neurologic",
+    "progressive weakness",
+    "locked knee",
+    "unable to bear weight",
+]
+CONSERVATIVE_FAILED = [
+    "failed conservative",
+    "despite",
+    "persistent",
+    "not responded",
+    "no relief",
+    "failure of conservative",
+    "continued pain",
+    "ongoing pain",
+    "continues to have",
+]
+NOT_RECOMMENDED_IN_COMPOUNDS = [
+    "gabapentin",
+    "cyclobenzaprine",
+    "baclofen",
+    "ketoprofen",
+    "dextromethorphan",
+    "amitriptyline",
+    "bupivacaine",
+    "dexamethasone",
+    "flurbiprofen",
+    "tramadol",
+    "lidocaine",
+]
+FAMILY_WORDS = {
+    "physical_therapy": ["physical therapy", "therapy", "pt"],
+    "chiropractic": ["chiropractic", "manipulation"],
+    "acupuncture": ["acupuncture"],
+    "massage": ["massage"],
+    "postop_pt": ["physical therapy"],
+    "psych_treatment": ["psychotherapy", "cognitive behavioral", "cbt"],
+}
+# Phrases of a documented monitoring programme for opioids (urine drug tests, CURES, an agreement).
+OPIOID_MONITORING = ["urine drug", "cures", "opioid agreement", "pain agreement", "consistent"]
+# Imaging findings a surgery can correct.
+SURGICAL_LESION = ["tear", "herniation", "stenosis", "fracture", "instability", "impingement", "compression"]
+# A consultation is indicated when the diagnosis is uncertain or complex, or surgery is considered.
+COMPLEXITY = [*SURGERY, "uncertain", "complex", "persistent", "worsening"]
+
+# Item descriptions of a service tied to a surgery requested in the same case.
+ASSOCIATED_WITH_SURGERY = (
+    r"associated surgical|post-?op|postoperative|pre-?op|preoperative|medical clearance|"
+    r"labs to include|\bekg\b|chest x-ray"
+)
+# Item descriptions that say the claims administrator already certified part of the request.
+PARTLY_CERTIFIED = (
+    r"authorized by the claims administrator|was authorized|certified by the claims administrator"
+)
