@@ -35,6 +35,7 @@ from .vocabulary import (
     SURGERY,
     SURGICAL_LESION,
     SURGICAL_SPECIALTIES,
+    provider_specialty,
 )
 
 MET, NOT_MET, UNKNOWN = "met", "not met", "unknown"
@@ -256,8 +257,7 @@ def functional_improvement_check(facts: CaseFacts, weight_for: float = 2.0) -> C
 
 def specialty_check(facts: CaseFacts) -> CriterionCheck:
     label = "Requesting provider is a surgeon considering surgery"
-    spec = (facts.requesting_specialty or "").lower()
-    if spec and any(s in spec for s in SURGICAL_SPECIALTIES):
+    if provider_specialty(facts.requesting_specialty) in SURGICAL_SPECIALTIES:
         return CriterionCheck(
             "surgeon_requesting",
             label,

@@ -1,10 +1,14 @@
-"""Words that item descriptions and records use for treatments, drugs and body regions.
+"""Words that item descriptions and records use for treatments, drugs, body regions and specialties.
 
 Kept as data (not rules) so the parser stays general: adding a synonym here teaches every section
 that covers the family. Families are the join key between a parsed request and guideline sections.
+The one vocabulary of the project: the suggestion engine and reviewer assignment
+(``reviews.assignment.specialties``) both read it, so it stays free of Django.
 """
 
 from __future__ import annotations
+
+import re
 
 # family -> (kind, phrases). Phrases are matched on word boundaries in lower-cased text; longer first.
 TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
@@ -666,8 +670,100 @@ NUMBER_WORDS = {
     "single": 1,
 }
 
-# Specialties whose requests for imaging signal that surgery is being considered.
-SURGICAL_SPECIALTIES = ("surgeon", "orthopedic", "orthopaedic", "neurosurg", "spine surg", "hand surg")
+# --- Provider specialties, as codes of the controlled list (``reviews.models.reviewers.Specialty``). ---
+
+# Free-text provider specialties as intake gives them -> the controlled list. First match wins, so the
+# more specific words come first ("neurological surgery" before "neurology", "spine surgeon" before
+# "surgeon").
+PROVIDER_SPECIALTY_WORDS: list[tuple[str, str]] = [
+    (r"neuro ?surg|neurological surg", "neurological_surgery"),
+    (r"orthop|ortho\b|spine surg", "orthopedic_surgery"),
+    (r"hand surg", "hand_surgery"),
+    (r"physical medicine|pm ?& ?r|pm&r|physiatr|rehabilitation", "pmr"),
+    (r"pain", "pain_medicine"),
+    (r"anesthes", "anesthesiology"),
+    (r"neurolog", "neurology"),
+    (r"occupational med|occ med", "occupational_medicine"),
+    (r"preventive", "preventive_medicine"),
+    (r"internal med|internist", "internal_medicine"),
+    (r"family|general practice|primary care", "family_medicine"),
+    (r"psychiatr", "psychiatry"),
+    (r"psycholog", "psychology"),
+    (r"chiropract|\bd\.?c\.?\b", "chiropractic"),
+    (r"acupunct|\bl\.?ac\b", "acupuncture"),
+    (r"emergency", "emergency_medicine"),
+    (r"sports", "sports_medicine"),
+    (r"toxicolog", "medical_toxicology"),
+    (r"palliative|hospice", "hospice_palliative"),
+    (r"surg", "general_surgery"),
+]
+_PROVIDER_SPECIALTY_WORDS = [(re.compile(p, re.IGNORECASE), code) for p, code in PROVIDER_SPECIALTY_WORDS]
+
+# Surgeons: a surgeon requesting imaging signals that surgery is being considered.
+SURGICAL_SPECIALTIES = frozenset(
+    {"orthopedic_surgery", "neurological_surgery", "hand_surgery", "general_surgery"}
+)
+
+
+def provider_specialty(text: str) -> str | None:
+    """A provider's free-text specialty as a code of the controlled list, or None if unknown."""
+    if not text:
+        return None
+    return next((code for pattern, code in _PROVIDER_SPECIALTY_WORDS if pattern.search(text)), None)
+
+
+# --- Kinds of treatment a reviewer must know (assignment matches reviewers' specialties to them). ---
+
+# kind -> (label, pattern matched case-insensitively against the disputed item's description). An item
+# may be of several kinds ("post-op physical therapy" is surgery-related and physical medicine); the
+# specific kinds come first.
+TREATMENT_KIND_WORDS: dict[str, tuple[str, str]] = {
+    "psych": (
+        "psychological / psychiatric care",
+        r"psych|cognitive behav|\bcbt\b|biofeedback|depress|anxiety|insomnia",
+    ),
+    "electrodiagnostic": (
+        "electrodiagnostic testing",
+        r"\bemg\b|\bncv\b|\bncs\b|nerve conduction|electromyogra",
+    ),
+    "injection": (
+        "injections and interventional pain procedures",
+        r"inject|epidural|\besi\b|facet|nerve block|radiofrequency|ablation|trigger point|neurolytic|"
+        r"spinal cord stim",
+    ),
+    "surgery": (
+        "surgery",
+        r"surg|arthroscop|arthroplast|fusion|laminect|discect|repair|reconstruct|tunnel release|"
+        r"ectomy|otomy\b|plasty|post-?op|pre-?op|medical clearance",
+    ),
+    "chiropractic": ("chiropractic care", r"chiro|manipulat"),
+    "acupuncture": ("acupuncture", r"acupunct"),
+    "physical_medicine": (
+        "physical medicine and therapy",
+        r"physical therap|\bpt\b|occupational therap|\bot\b|therapy session|work harden|work condition|"
+        r"functional restor|tens\b|massage|traction|myofascial|infrared|home exercise|aquatic|gym",
+    ),
+    "imaging": (
+        "diagnostic imaging",
+        r"\bmri\b|\bct\b|x-?ray|radiograph|bone scan|ultrasound|imaging|scan\b|arthrogram|myelogra",
+    ),
+    "medication": (
+        "medications",
+        r"\d\s*(mg|mcg|%)|#\s*\d|tablet|capsule|patch|cream|gel\b|ointment|medicat|opioid|norco|"
+        r"tramadol|ultram|oxycod|hydrocod|cyclobenzaprine|flexeril|gabapentin|lyrica|naproxen|"
+        r"ibuprofen|omeprazole|baclofen|diclofenac|lidocaine|soma|tizanidine|percocet|zofran",
+    ),
+    "dme": (
+        "durable medical equipment",
+        r"brace|support|sling|orthotic|orthosis|cane|walker|wheelchair|cold therapy|heat|wrap|"
+        r"compression|cushion|mattress|pillow|unit\b",
+    ),
+    "lab": ("laboratory tests", r"\blab|urine drug|\buds\b|drug screen|blood test|panel\b|\bekg\b|\becg\b"),
+    "consultation": (
+        "consultations and referrals",
+        r"consult|referr|evaluat|follow-? ?up|office visit|\btoc\b|transfer of care",
+    ),
+}
 
 
 # --- Phrases the criteria checks look for in records (``criteria``), found with negation (``nlp``). ---
