@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from .match import pain_phase
 from .nlp import Mention, find_mentions
@@ -433,6 +435,45 @@ def partial_certification_check(req: ItemRequest) -> CriterionCheck | None:
 Criterion = Callable[[ItemRequest, list[SectionInfo], CaseFacts, list[CriterionCheck]], CriterionCheck | None]
 
 
+@dataclass(frozen=True)
+class Findings:
+    """A criterion met when the records document one of its phrases (``findings_check``)."""
+
+    key: str
+    label: str
+    phrases: list[str]
+    favours: str
+    weight: float
+    absent_is_not_met: bool = False
+
+    def __call__(self, req, sections, facts, done) -> CriterionCheck:
+        args = (self.key, self.label, self.phrases, facts, self.favours, self.weight, self.absent_is_not_met)
+        return findings_check(*args)
+
+
+def _on_case(check: Callable[[CaseFacts], CriterionCheck | None]) -> Criterion:
+    return lambda req, sections, facts, done: check(facts)
+
+
+def _on_request(check: Callable[[ItemRequest], CriterionCheck | None]) -> Criterion:
+    return lambda req, sections, facts, done: check(req)
+
+
+def _on_request_and_case(check: Callable[[ItemRequest, CaseFacts], CriterionCheck | None]) -> Criterion:
+    return lambda req, sections, facts, done: check(req, facts)
+
+
+def _in_phases(phases: tuple[str, ...], criterion: Criterion) -> Criterion:
+    """The criterion only in these phases of care (``pain_phase``)."""
+    return lambda req, sections, facts, done: (
+        criterion(req, sections, facts, done) if pain_phase(req, facts) in phases else None
+    )
+
+
+def _phase(ok: tuple[str, ...], label: str) -> Criterion:
+    return lambda req, sections, facts, done: phase_check(req, facts, ok, label, OVER, 1.5)
+
+
 def _earlier(done: list[CriterionCheck], key: str) -> CriterionCheck | None:
     return next((c for c in done if c.key == key), None)
 
@@ -440,10 +481,6 @@ def _earlier(done: list[CriterionCheck], key: str) -> CriterionCheck | None:
 def _visit_limit(req, sections, facts, done):
     lim_section = next((s for s in sections if _limit_for(s, facts)), None)
     return visit_limit_check(req, lim_section, facts) if lim_section is not None else None
-
-
-def _prior_course(req, sections, facts, done):
-    return prior_course_check(req, facts)
 
 
 def _course_improvement(req, sections, facts, done):
@@ -458,35 +495,11 @@ def _course_improvement(req, sections, facts, done):
     return fi
 
 
-def _red_flags(req, sections, facts, done):
-    return findings_check("red_flags", "Red flags documented", RED_FLAGS, facts, OVER, 2.0)
-
-
-def _neuro_findings(req, sections, facts, done):
-    return findings_check(
-        "neuro_findings", "Objective neurologic findings on examination", NEURO, facts, OVER, 1.5
-    )
-
-
-def _neuro_symptoms(req, sections, facts, done):
-    label = "Neurologic symptoms (numbness, tingling, radiating pain)"
-    return findings_check("neuro_symptoms", label, NEURO_SYMPTOMS, facts, OVER, 0.5)
-
-
-def _surgeon_or_surgery(req, sections, facts, done):
-    return specialty_check(facts)
-
-
 def _mechanical_signs(req, sections, facts, done):
     if not set(req.regions) & {"knee", "shoulder", "wrist_hand", "elbow", "ankle_foot"}:
         return None
     label = "Mechanical signs or suspected internal derangement"
-    return findings_check("mechanical", label, MECHANICAL, facts, OVER, 1.0)
-
-
-def _prior_imaging(req, sections, facts, done):
-    label = "No recent imaging of the same region"
-    return findings_check("prior_imaging", label, PRIOR_IMAGING, facts, UP, 0.5)
+    return Findings("mechanical", label, MECHANICAL, OVER, 1.0)(req, sections, facts, done)
 
 
 def _imaging_timing(req, sections, facts, done):
@@ -504,82 +517,42 @@ def _imaging_timing(req, sections, facts, done):
     )
 
 
-def _acute_or_postoperative(req, sections, facts, done):
-    return phase_check(req, facts, ("acute", "postoperative"), "Acute or post-operative pain", OVER, 1.5)
-
-
-def _chronic_opioid_improvement(req, sections, facts, done):
-    return functional_improvement_check(facts) if pain_phase(req, facts) in ("chronic", "subacute") else None
-
-
-def _opioid_monitoring(req, sections, facts, done):
-    if pain_phase(req, facts) not in ("chronic", "subacute"):
-        return None
-    label = "Monitoring documented (UDT, CURES, agreement)"
-    return findings_check("opioid_monitoring", label, OPIOID_MONITORING, facts, OVER, 0.5)
-
-
-def _short_course(req, sections, facts, done):
-    return ongoing_use_check(req, facts)
-
-
-def _gi_risk(req, sections, facts, done):
-    label = "GI risk factors or symptoms with NSAID use"
-    return findings_check("gi_risk", label, GI_RISK, facts, OVER, 2.0, absent_is_not_met=True)
-
-
-def _acute_or_subacute(req, sections, facts, done):
-    ok = ("acute", "subacute", "postoperative")
-    return phase_check(req, facts, ok, "Acute or subacute pain", OVER, 1.5)
-
-
-def _improvement(req, sections, facts, done):
-    return functional_improvement_check(facts, weight_for=1.0)
-
-
-def _compound(req, sections, facts, done):
-    return compound_check(req)
-
-
-def _conservative_duration(req, sections, facts, done):
-    return conservative_duration_check(req, facts)
-
-
-def _surgical_lesion(req, sections, facts, done):
-    label = "Imaging shows a lesion that surgery can correct"
-    return findings_check("imaging_lesion", label, SURGICAL_LESION, facts, OVER, 1.0)
-
-
-def _conservative_failed(req, sections, facts, done):
-    return findings_check(
-        "conservative_failed", "Failed conservative care", CONSERVATIVE_FAILED, facts, OVER, 1.0
-    )
-
-
-def _complexity(req, sections, facts, done):
-    label = "Diagnosis uncertain or complex, or plan needs added expertise"
-    return findings_check("complexity", label, COMPLEXITY, facts, OVER, 1.0)
-
-
-# Criteria every request meets first: a tied surgery, the guideline's stance, a partial certification.
-def _concurrent(req, sections, facts, done):
-    return concurrent_surgery_check(req, facts)
-
-
 def _stance(req, sections, facts, done):
     return stance_check(sections[0]) if sections else None
 
 
-def _partial_certification(req, sections, facts, done):
-    return partial_certification_check(req)
+# Criteria every request meets first: a tied surgery, the guideline's stance, a partial certification.
+COMMON: tuple[Criterion, ...] = (
+    _on_request_and_case(concurrent_surgery_check),
+    _stance,
+    _on_request(partial_certification_check),
+)
 
-
-COMMON: tuple[Criterion, ...] = (_concurrent, _stance, _partial_certification)
-
-_COURSE = (_visit_limit, _prior_course, _course_improvement)
-_IMAGING_FINDINGS = (_red_flags, _neuro_findings)
-_IMAGING_CONTEXT = (_prior_imaging, _imaging_timing)
-_CROSS_SECTIONAL = (*_IMAGING_FINDINGS, _surgeon_or_surgery, _mechanical_signs, *_IMAGING_CONTEXT)
+_COURSE = (_visit_limit, _on_request_and_case(prior_course_check), _course_improvement)
+_IMAGING_FINDINGS = (
+    Findings("red_flags", "Red flags documented", RED_FLAGS, OVER, 2.0),
+    Findings("neuro_findings", "Objective neurologic findings on examination", NEURO, OVER, 1.5),
+)
+_IMAGING_CONTEXT = (
+    Findings("prior_imaging", "No recent imaging of the same region", PRIOR_IMAGING, UP, 0.5),
+    _imaging_timing,
+)
+_CROSS_SECTIONAL = (*_IMAGING_FINDINGS, _on_case(specialty_check), _mechanical_signs, *_IMAGING_CONTEXT)
+_NEURO_SYMPTOMS = Findings(
+    "neuro_symptoms", "Neurologic symptoms (numbness, tingling, radiating pain)", NEURO_SYMPTOMS, OVER, 0.5
+)
+_OPIOID = (
+    _phase(("acute", "postoperative"), "Acute or post-operative pain"),
+    _in_phases(("chronic", "subacute"), _on_case(functional_improvement_check)),
+    _in_phases(
+        ("chronic", "subacute"),
+        Findings(
+            "opioid_monitoring", "Monitoring documented (UDT, CURES, agreement)", OPIOID_MONITORING, OVER, 0.5
+        ),
+    ),
+)
+_SHORT_COURSE = (_on_request_and_case(ongoing_use_check),)
+_TOPICAL = (_on_request(compound_check),)
 
 # Treatment family (the request's first) -> its criteria, in the order the reviewer reads them.
 FAMILY_CHECKS: dict[str, tuple[Criterion, ...]] = {
@@ -588,23 +561,42 @@ FAMILY_CHECKS: dict[str, tuple[Criterion, ...]] = {
     "acupuncture": _COURSE,
     "massage": _COURSE,
     "psych_treatment": _COURSE,
-    "postop_pt": (_visit_limit, _prior_course),  # post-operative therapy follows the surgery, not 9792.20e
+    "postop_pt": _COURSE[:2],  # post-operative therapy follows the surgery, not 9792.20e
     "mri": _CROSS_SECTIONAL,
     "ct": _CROSS_SECTIONAL,
     "xray": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
     "bone_scan": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
-    "emg_ncv": (*_IMAGING_FINDINGS, _neuro_symptoms, *_IMAGING_CONTEXT),
-    "opioid": (_acute_or_postoperative, _chronic_opioid_improvement, _opioid_monitoring),
-    "tramadol": (_acute_or_postoperative, _chronic_opioid_improvement, _opioid_monitoring),
-    "muscle_relaxant": (_short_course,),
-    "benzodiazepine": (_short_course,),
-    "sleep_aid": (_short_course,),
-    "gi_protect": (_gi_risk,),
-    "nsaid": (_acute_or_subacute, _improvement),
-    "topical": (_compound,),
-    "topical_compound": (_compound,),
-    "surgery": (_conservative_duration, _surgical_lesion, _conservative_failed),
-    "consult": (_complexity,),
+    "emg_ncv": (*_IMAGING_FINDINGS, _NEURO_SYMPTOMS, *_IMAGING_CONTEXT),
+    "opioid": _OPIOID,
+    "tramadol": _OPIOID,
+    "muscle_relaxant": _SHORT_COURSE,
+    "benzodiazepine": _SHORT_COURSE,
+    "sleep_aid": _SHORT_COURSE,
+    "gi_protect": (
+        Findings("gi_risk", "GI risk factors or symptoms with NSAID use", GI_RISK, OVER, 2.0, True),
+    ),
+    "nsaid": (
+        _phase(("acute", "subacute", "postoperative"), "Acute or subacute pain"),
+        _on_case(partial(functional_improvement_check, weight_for=1.0)),
+    ),
+    "topical": _TOPICAL,
+    "topical_compound": _TOPICAL,
+    "surgery": (
+        _on_request_and_case(conservative_duration_check),
+        Findings(
+            "imaging_lesion", "Imaging shows a lesion that surgery can correct", SURGICAL_LESION, OVER, 1.0
+        ),
+        Findings("conservative_failed", "Failed conservative care", CONSERVATIVE_FAILED, OVER, 1.0),
+    ),
+    "consult": (
+        Findings(
+            "complexity",
+            "Diagnosis uncertain or complex, or plan needs added expertise",
+            COMPLEXITY,
+            OVER,
+            1.0,
+        ),
+    ),
 }
 
 
