@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -45,13 +43,6 @@ class Guideline(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {self.year}" if self.year else self.title
 
-    def in_force_on(self, day: datetime.date | None) -> bool:
-        if day is None:
-            return self.current
-        if self.in_force_from and day < self.in_force_from:
-            return False
-        return not (self.in_force_to and day > self.in_force_to)
-
 
 class GuidelineSection(models.Model):
     """A section or recommendation as letters cite it, with what it covers and its checkable criteria."""
@@ -70,7 +61,6 @@ class GuidelineSection(models.Model):
     conditions = models.JSONField(default=list, blank=True)
     stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.CONDITIONAL)
     criteria = models.JSONField(default=list, blank=True, help_text="Criteria as statements.")
-    checks = models.JSONField(default=list, blank=True)
     limits = models.JSONField(
         default=list,
         blank=True,

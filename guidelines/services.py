@@ -10,17 +10,15 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import replace
 
 from django.db.models import Count, Max, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from guidelines.models import FeedbackAction, Guideline, GuidelineSection, SuggestionFeedback
-from guidelines.suggest.criteria import ASSOCIATED
-from guidelines.suggest.engine import suggest
+from guidelines.suggest.engine import suggest_case_item
 from guidelines.suggest.knowledge import KnowledgeBase, guideline_from_dict, section_from_dict
-from guidelines.suggest.parse import detect_regions, parse_item
+from guidelines.suggest.parse import detect_regions
 from guidelines.suggest.schema import CaseFacts, Record, Suggestion
 
 KB_RECHECK_SECONDS = 30.0
@@ -67,7 +65,6 @@ def _build() -> KnowledgeBase:
             "conditions": s.conditions,
             "stance": s.stance,
             "criteria": s.criteria,
-            "checks": s.checks,
             "limits": s.limits,
             "source": s.source,
             "confidence": s.confidence,
@@ -111,6 +108,15 @@ def _knowledge_changed(**kwargs) -> None:
     reset_knowledge_base()
 
 
+def is_mtus_citation(line: str) -> bool:
+    """Whether a guideline line cites the MTUS, by the knowledge base (``KnowledgeBase.is_mtus_citation``).
+
+    The one classifier: the sign-off checklist asks a reason for every line that is not MTUS, and the
+    letter says the decision rests outside the MTUS when no line is.
+    """
+    return knowledge_base().is_mtus_citation(line)
+
+
 def case_facts_for(item, summary_text: str = "") -> CaseFacts:
     """CaseFacts for a disputed item's case (records, requesting provider, dates, prior guideline cited)."""
     case = item.case
@@ -133,22 +139,13 @@ def case_facts_for(item, summary_text: str = "") -> CaseFacts:
 def suggest_for_disputed_item(item, summary_text: str = "") -> Suggestion:
     """Suggestions for one disputed item: ranked sections, criteria checks, decision, draft rationale.
 
-    A service tied to a surgery in the same case (post-op therapy, cold therapy, clearance) follows the
-    suggestion for that surgery.
+    The item is suggested within its case, so a service tied to a surgery in the same case (post-op
+    therapy, cold therapy, clearance) follows the suggestion for that surgery.
     """
-    kb = knowledge_base()
-    facts = case_facts_for(item, summary_text)
-    if ASSOCIATED.search(item.description.lower()):
-        for other in item.case.disputed_items.exclude(pk=item.pk):
-            if parse_item(other.description).families[:1] == ["surgery"]:
-                surgery_facts = replace(
-                    facts, claims_administrator_guidelines=list(other.claims_administrator_guidelines)
-                )
-                facts.concurrent_surgery = suggest(
-                    kb, other.description, surgery_facts, other.quantity
-                ).decision
-                break
-    return suggest(kb, item.description, facts, item.quantity)
+    items = list(item.case.disputed_items.all())
+    case_items = [(i.description, i.quantity, list(i.claims_administrator_guidelines or [])) for i in items]
+    index = next(n for n, i in enumerate(items) if i.pk == item.pk)
+    return suggest_case_item(knowledge_base(), case_items, index, case_facts_for(item, summary_text))
 
 
 def search_sections(query: str, limit: int = 20) -> list[GuidelineSection]:

@@ -29,8 +29,3 @@ def format_citation(guideline: GuidelineInfo, sections: Sequence[str] = (), chap
         parts.append(chapter)
     parts.extend(n for n in names if n != chapter)
     return "Non-MTUS Citation " + ", ".join(parts)
-
-
-def decision_line(citations: Sequence[str]) -> str:
-    """The 'Decision based on ...' sentence(s) for a list of citations."""
-    return " ".join(f"Decision based on {c}." for c in citations if c)

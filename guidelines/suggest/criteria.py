@@ -2,222 +2,49 @@
 
 Each check says which way it points (a met imaging criterion favours certifying, a visit count over the
 guideline's allowance favours upholding the denial) and quotes the record it rests on. Phrases are found
-with negation from medspaCy's ConText (see ``nlp``), so "no red flags" is not a red flag.
+with negation from medspaCy's ConText (see ``nlp``), so "no red flags" is not a red flag; the phrase lists
+live in ``vocabulary``. Which criteria apply to a request is the table ``FAMILY_CHECKS`` at the end.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from .match import pain_phase
 from .nlp import Mention, find_mentions
 from .schema import CaseFacts, CriterionCheck, Evidence, ItemRequest, SectionInfo
-from .vocabulary import SURGICAL_SPECIALTIES
+from .vocabulary import (
+    ACUTE_LESION,
+    ASSOCIATED_WITH_SURGERY,
+    COMPLEXITY,
+    CONSERVATIVE_FAILED,
+    FAMILY_WORDS,
+    GI_RISK,
+    IMPROVEMENT,
+    MECHANICAL,
+    NEURO,
+    NEURO_SYMPTOMS,
+    NO_IMPROVEMENT,
+    NOT_RECOMMENDED_IN_COMPOUNDS,
+    OFF_WORK,
+    OPIOID_MONITORING,
+    PARTLY_CERTIFIED,
+    PRIOR_IMAGING,
+    RED_FLAGS,
+    SURGERY,
+    SURGICAL_LESION,
+    SURGICAL_SPECIALTIES,
+    provider_specialty,
+)
 
 MET, NOT_MET, UNKNOWN = "met", "not met", "unknown"
 UP, OVER = "Upheld", "Overturned"
 
-IMPROVEMENT = [
-    "functional improvement",
-    "improved function",
-    "improvement in function",
-    "increased function",
-    "returned to work",
-    "return to work",
-    "back to work",
-    "working full duty",
-    "working regular duty",
-    "working modified duty",
-    "reduction in work restrictions",
-    "improved activities of daily living",
-    "improved ability",
-    "improvement in activities",
-    "increased activity",
-    "decreased pain and improved",
-    "objective functional improvement",
-    "quantifiable",
-]
-# Still off work after a course of treatment: IMR letters read it as no functional improvement
-# (MTUS 9792.20e).
-OFF_WORK = [
-    "temporary total disability",
-    "temporarily totally disabled",
-    "total temporary disability",
-    "ttd",
-    "off work",
-    "off of work",
-]
-NO_IMPROVEMENT = [
-    *OFF_WORK,
-    "not working",
-    "no improvement",
-    "without improvement",
-    "did not improve",
-    "not improved",
-    "no functional improvement",
-    "no benefit",
-    "no relief",
-    "failed to improve",
-    "minimal relief",
-    "little relief",
-    "no significant improvement",
-    "not currently working",
-    "unchanged",
-]
-RED_FLAGS = [
-    "red flag",
-    "red flags",
-    "cauda equina",
-    "fracture",
-    "tumor",
-    "malignancy",
-    "cancer",
-    "infection",
-    "progressive neurologic",
-    "progressive weakness",
-    "bowel or bladder",
-    "bowel and bladder",
-    "saddle anesthesia",
-    "dislocation",
-    "foot drop",
-    "myelopathy",
-]
-NEURO = [
-    "decreased sensation",
-    "diminished sensation",
-    "decreased sensory",
-    "sensory deficit",
-    "dermatome sensation",
-    "dermatomal",
-    "positive straight leg",
-    "straight leg raise positive",
-    "diminished reflex",
-    "decreased reflex",
-    "absent reflex",
-    "hyporeflexia",
-    "neurologic deficit",
-    "neurological deficit",
-    "atrophy",
-    "motor weakness",
-    "decreased strength",
-    "positive spurling",
-    "positive tinel",
-    "positive phalen",
-    "foot drop",
-]
-NEURO_SYMPTOMS = [
-    "radiculopathy",
-    "radicular",
-    "numbness",
-    "tingling",
-    "paresthesia",
-    "paresthesias",
-    "radiating",
-]
-MECHANICAL = [
-    "locking",
-    "catching",
-    "giving way",
-    "gives way",
-    "instability",
-    "positive mcmurray",
-    "mcmurray's is positive",
-    "effusion",
-    "unable to bear weight",
-    "positive drawer",
-    "positive lachman",
-    "positive apprehension",
-    "positive hawkins",
-    "positive neer",
-    "positive drop arm",
-]
-SURGERY = [
-    "surgery",
-    "surgical",
-    "surgeon",
-    "preoperative",
-    "pre-operative",
-    "operative planning",
-    "surgical candidate",
-    "candidate for surgery",
-    "surgical consultation",
-]
-PRIOR_IMAGING = [
-    "prior mri",
-    "previous mri",
-    "mri dated",
-    "mri performed",
-    "mri revealed",
-    "mri showed",
-    "mri of the",
-    "prior imaging",
-    "previous imaging",
-    "prior x-ray",
-    "x-rays revealed",
-]
-GI_RISK = [
-    "gastritis",
-    "gerd",
-    "reflux",
-    "dyspepsia",
-    "ulcer",
-    "gi bleed",
-    "gastrointestinal",
-    "stomach upset",
-    "upset stomach",
-    "heartburn",
-    "abdominal pain",
-    "epigastric",
-    "anticoagula",
-    "nsaid-induced",
-    "gi upset",
-    "gi symptoms",
-    "stomach pain",
-]
-ACUTE_LESION = [
-    "dislocation",
-    "fracture",
-    "instability",
-    "apprehension",
-    "deformity",
-    "cauda equina",
-    "progressive neurologic",
-    "progressive weakness",
-    "locked knee",
-    "unable to bear weight",
-]
-CONSERVATIVE_FAILED = [
-    "failed conservative",
-    "despite",
-    "persistent",
-    "not responded",
-    "no relief",
-    "failure of conservative",
-    "continued pain",
-    "ongoing pain",
-    "continues to have",
-]
-NOT_RECOMMENDED_IN_COMPOUNDS = [
-    "gabapentin",
-    "cyclobenzaprine",
-    "baclofen",
-    "ketoprofen",
-    "dextromethorphan",
-    "amitriptyline",
-    "bupivacaine",
-    "dexamethasone",
-    "flurbiprofen",
-    "tramadol",
-    "lidocaine",
-]
-FAMILY_WORDS = {
-    "physical_therapy": ["physical therapy", "therapy", "pt"],
-    "chiropractic": ["chiropractic", "manipulation"],
-    "acupuncture": ["acupuncture"],
-    "massage": ["massage"],
-    "postop_pt": ["physical therapy"],
-    "psych_treatment": ["psychotherapy", "cognitive behavioral", "cbt"],
-}
+ASSOCIATED = re.compile(ASSOCIATED_WITH_SURGERY)
+_PARTLY_CERTIFIED = re.compile(PARTLY_CERTIFIED)
 
 
 def _evidence(mentions: list[Mention], n: int = 2) -> list[Evidence]:
@@ -432,8 +259,7 @@ def functional_improvement_check(facts: CaseFacts, weight_for: float = 2.0) -> C
 
 def specialty_check(facts: CaseFacts) -> CriterionCheck:
     label = "Requesting provider is a surgeon considering surgery"
-    spec = (facts.requesting_specialty or "").lower()
-    if spec and any(s in spec for s in SURGICAL_SPECIALTIES):
+    if provider_specialty(facts.requesting_specialty) in SURGICAL_SPECIALTIES:
         return CriterionCheck(
             "surgeon_requesting",
             label,
@@ -563,12 +389,6 @@ def conservative_duration_check(req: ItemRequest, facts: CaseFacts) -> Criterion
     return CriterionCheck("conservative_duration", label, UNKNOWN, "injury or request date unknown", "", 0.0)
 
 
-ASSOCIATED = re.compile(
-    r"associated surgical|post-?op|postoperative|pre-?op|preoperative|medical clearance|"
-    r"labs to include|\bekg\b|chest x-ray"
-)
-
-
 def concurrent_surgery_check(req: ItemRequest, facts: CaseFacts) -> CriterionCheck | None:
     """Services tied to a surgery stand or fall with it ("the concurrent request for surgery ...")."""
     if not facts.concurrent_surgery or req.kind == "drug" or req.families[:1] == ["surgery"]:
@@ -595,164 +415,197 @@ def concurrent_surgery_check(req: ItemRequest, facts: CaseFacts) -> CriterionChe
     )
 
 
+def partial_certification_check(req: ItemRequest) -> CriterionCheck | None:
+    if not _PARTLY_CERTIFIED.search(req.description.lower()):
+        return None
+    return CriterionCheck(
+        "partial_certification",
+        "Part of the request already certified by the claims administrator",
+        MET,
+        "the claims administrator already certified part of this request; the "
+        "remaining portion must itself meet the guideline",
+        UP,
+        1.0,
+    )
+
+
+# --- The criteria of each kind of request. Each takes the request, its ranked sections, the case and the
+# checks made so far for it (a later criterion may depend on an earlier one), and gives a check or None.
+
+Criterion = Callable[[ItemRequest, list[SectionInfo], CaseFacts, list[CriterionCheck]], CriterionCheck | None]
+
+
+@dataclass(frozen=True)
+class Findings:
+    """A criterion met when the records document one of its phrases (``findings_check``)."""
+
+    key: str
+    label: str
+    phrases: list[str]
+    favours: str
+    weight: float
+    absent_is_not_met: bool = False
+
+    def __call__(self, req, sections, facts, done) -> CriterionCheck:
+        args = (self.key, self.label, self.phrases, facts, self.favours, self.weight, self.absent_is_not_met)
+        return findings_check(*args)
+
+
+def _on_case(check: Callable[[CaseFacts], CriterionCheck | None]) -> Criterion:
+    return lambda req, sections, facts, done: check(facts)
+
+
+def _on_request(check: Callable[[ItemRequest], CriterionCheck | None]) -> Criterion:
+    return lambda req, sections, facts, done: check(req)
+
+
+def _on_request_and_case(check: Callable[[ItemRequest, CaseFacts], CriterionCheck | None]) -> Criterion:
+    return lambda req, sections, facts, done: check(req, facts)
+
+
+def _in_phases(phases: tuple[str, ...], criterion: Criterion) -> Criterion:
+    """The criterion only in these phases of care (``pain_phase``)."""
+    return lambda req, sections, facts, done: (
+        criterion(req, sections, facts, done) if pain_phase(req, facts) in phases else None
+    )
+
+
+def _phase(ok: tuple[str, ...], label: str) -> Criterion:
+    return lambda req, sections, facts, done: phase_check(req, facts, ok, label, OVER, 1.5)
+
+
+def _earlier(done: list[CriterionCheck], key: str) -> CriterionCheck | None:
+    return next((c for c in done if c.key == key), None)
+
+
+def _visit_limit(req, sections, facts, done):
+    lim_section = next((s for s in sections if _limit_for(s, facts)), None)
+    return visit_limit_check(req, lim_section, facts) if lim_section is not None else None
+
+
+def _course_improvement(req, sections, facts, done):
+    """Continued treatment after a course needs functional improvement; an initial course does not."""
+    prior = _earlier(done, "prior_course")
+    if req.additional or (prior and prior.status == MET):
+        return functional_improvement_check(facts)
+    if req.initial:
+        return None
+    fi = functional_improvement_check(facts, weight_for=1.0)
+    fi.weight = min(fi.weight, 1.0)
+    return fi
+
+
+def _mechanical_signs(req, sections, facts, done):
+    if not set(req.regions) & {"knee", "shoulder", "wrist_hand", "elbow", "ankle_foot"}:
+        return None
+    label = "Mechanical signs or suspected internal derangement"
+    return Findings("mechanical", label, MECHANICAL, OVER, 1.0)(req, sections, facts, done)
+
+
+def _imaging_timing(req, sections, facts, done):
+    """Imaging waits out the first weeks of conservative care unless there are red flags."""
+    red_flags = _earlier(done, "red_flags")
+    if pain_phase(req, facts) != "acute" or (red_flags and red_flags.status == MET):
+        return None
+    return CriterionCheck(
+        "phase",
+        "Beyond the first 4-6 weeks of conservative care, or red flags",
+        NOT_MET,
+        "acute phase without red flags: imaging is not yet indicated",
+        UP,
+        1.0,
+    )
+
+
+def _stance(req, sections, facts, done):
+    return stance_check(sections[0]) if sections else None
+
+
+# Criteria every request meets first: a tied surgery, the guideline's stance, a partial certification.
+COMMON: tuple[Criterion, ...] = (
+    _on_request_and_case(concurrent_surgery_check),
+    _stance,
+    _on_request(partial_certification_check),
+)
+
+_COURSE = (_visit_limit, _on_request_and_case(prior_course_check), _course_improvement)
+_IMAGING_FINDINGS = (
+    Findings("red_flags", "Red flags documented", RED_FLAGS, OVER, 2.0),
+    Findings("neuro_findings", "Objective neurologic findings on examination", NEURO, OVER, 1.5),
+)
+_IMAGING_CONTEXT = (
+    Findings("prior_imaging", "No recent imaging of the same region", PRIOR_IMAGING, UP, 0.5),
+    _imaging_timing,
+)
+_CROSS_SECTIONAL = (*_IMAGING_FINDINGS, _on_case(specialty_check), _mechanical_signs, *_IMAGING_CONTEXT)
+_NEURO_SYMPTOMS = Findings(
+    "neuro_symptoms", "Neurologic symptoms (numbness, tingling, radiating pain)", NEURO_SYMPTOMS, OVER, 0.5
+)
+_OPIOID = (
+    _phase(("acute", "postoperative"), "Acute or post-operative pain"),
+    _in_phases(("chronic", "subacute"), _on_case(functional_improvement_check)),
+    _in_phases(
+        ("chronic", "subacute"),
+        Findings(
+            "opioid_monitoring", "Monitoring documented (UDT, CURES, agreement)", OPIOID_MONITORING, OVER, 0.5
+        ),
+    ),
+)
+_SHORT_COURSE = (_on_request_and_case(ongoing_use_check),)
+_TOPICAL = (_on_request(compound_check),)
+
+# Treatment family (the request's first) -> its criteria, in the order the reviewer reads them.
+FAMILY_CHECKS: dict[str, tuple[Criterion, ...]] = {
+    "physical_therapy": _COURSE,
+    "chiropractic": _COURSE,
+    "acupuncture": _COURSE,
+    "massage": _COURSE,
+    "psych_treatment": _COURSE,
+    "postop_pt": _COURSE[:2],  # post-operative therapy follows the surgery, not 9792.20e
+    "mri": _CROSS_SECTIONAL,
+    "ct": _CROSS_SECTIONAL,
+    "xray": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
+    "bone_scan": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
+    "emg_ncv": (*_IMAGING_FINDINGS, _NEURO_SYMPTOMS, *_IMAGING_CONTEXT),
+    "opioid": _OPIOID,
+    "tramadol": _OPIOID,
+    "muscle_relaxant": _SHORT_COURSE,
+    "benzodiazepine": _SHORT_COURSE,
+    "sleep_aid": _SHORT_COURSE,
+    "gi_protect": (
+        Findings("gi_risk", "GI risk factors or symptoms with NSAID use", GI_RISK, OVER, 2.0, True),
+    ),
+    "nsaid": (
+        _phase(("acute", "subacute", "postoperative"), "Acute or subacute pain"),
+        _on_case(partial(functional_improvement_check, weight_for=1.0)),
+    ),
+    "topical": _TOPICAL,
+    "topical_compound": _TOPICAL,
+    "surgery": (
+        _on_request_and_case(conservative_duration_check),
+        Findings(
+            "imaging_lesion", "Imaging shows a lesion that surgery can correct", SURGICAL_LESION, OVER, 1.0
+        ),
+        Findings("conservative_failed", "Failed conservative care", CONSERVATIVE_FAILED, OVER, 1.0),
+    ),
+    "consult": (
+        Findings(
+            "complexity",
+            "Diagnosis uncertain or complex, or plan needs added expertise",
+            COMPLEXITY,
+            OVER,
+            1.0,
+        ),
+    ),
+}
+
+
 def run_checks(req: ItemRequest, sections: list[SectionInfo], facts: CaseFacts) -> list[CriterionCheck]:
-    """The criteria that apply to this kind of request, each checked against the case."""
+    """The criteria that apply to this kind of request (``FAMILY_CHECKS``), each checked against the case."""
+    family = req.families[0] if req.families else ""
     checks: list[CriterionCheck] = []
-    fam = req.families[0] if req.families else ""
-    concurrent = concurrent_surgery_check(req, facts)
-    if concurrent:
-        checks.append(concurrent)
-    top = sections[0] if sections else None
-    if top is not None:
-        st = stance_check(top)
-        if st:
-            checks.append(st)
-    if re.search(
-        r"authorized by the claims administrator|was authorized|certified by the claims administrator",
-        req.description.lower(),
-    ):
-        checks.append(
-            CriterionCheck(
-                "partial_certification",
-                "Part of the request already certified by the claims administrator",
-                MET,
-                "the claims administrator already certified part of this request; the "
-                "remaining portion must itself meet the guideline",
-                UP,
-                1.0,
-            )
-        )
-    if fam in ("physical_therapy", "chiropractic", "acupuncture", "massage", "postop_pt", "psych_treatment"):
-        lim_section = next((s for s in sections if _limit_for(s, facts)), None)
-        if lim_section is not None:
-            c = visit_limit_check(req, lim_section, facts)
-            if c:
-                checks.append(c)
-        prior = prior_course_check(req, facts)
-        if prior:
-            checks.append(prior)
-        if fam != "postop_pt" and (req.additional or (prior and prior.status == MET)):
-            checks.append(functional_improvement_check(facts))
-        elif fam != "postop_pt" and not req.initial:
-            fi = functional_improvement_check(facts, weight_for=1.0)
-            fi.weight = min(fi.weight, 1.0)
-            checks.append(fi)
-    elif fam in ("mri", "ct", "xray", "bone_scan", "emg_ncv"):
-        checks.append(findings_check("red_flags", "Red flags documented", RED_FLAGS, facts, OVER, 2.0))
-        checks.append(
-            findings_check(
-                "neuro_findings", "Objective neurologic findings on examination", NEURO, facts, OVER, 1.5
-            )
-        )
-        if fam == "emg_ncv":
-            checks.append(
-                findings_check(
-                    "neuro_symptoms",
-                    "Neurologic symptoms (numbness, tingling, radiating pain)",
-                    NEURO_SYMPTOMS,
-                    facts,
-                    OVER,
-                    0.5,
-                )
-            )
-        if fam in ("mri", "ct"):
-            checks.append(specialty_check(facts))
-            if set(req.regions) & {"knee", "shoulder", "wrist_hand", "elbow", "ankle_foot"}:
-                checks.append(
-                    findings_check(
-                        "mechanical",
-                        "Mechanical signs or suspected internal derangement",
-                        MECHANICAL,
-                        facts,
-                        OVER,
-                        1.0,
-                    )
-                )
-        checks.append(
-            findings_check(
-                "prior_imaging", "No recent imaging of the same region", PRIOR_IMAGING, facts, UP, 0.5
-            )
-        )
-        phase = pain_phase(req, facts)
-        if phase == "acute" and not any(c.key == "red_flags" and c.status == MET for c in checks):
-            checks.append(
-                CriterionCheck(
-                    "phase",
-                    "Beyond the first 4-6 weeks of conservative care, or red flags",
-                    NOT_MET,
-                    "acute phase without red flags: imaging is not yet indicated",
-                    UP,
-                    1.0,
-                )
-            )
-    elif fam in ("opioid", "tramadol"):
-        phase = pain_phase(req, facts)
-        checks.append(
-            phase_check(req, facts, ("acute", "postoperative"), "Acute or post-operative pain", OVER, 1.5)
-        )
-        if phase in ("chronic", "subacute"):
-            checks.append(functional_improvement_check(facts))
-            checks.append(
-                findings_check(
-                    "opioid_monitoring",
-                    "Monitoring documented (UDT, CURES, agreement)",
-                    ["urine drug", "cures", "opioid agreement", "pain agreement", "consistent"],
-                    facts,
-                    OVER,
-                    0.5,
-                )
-            )
-    elif fam in ("muscle_relaxant", "benzodiazepine", "sleep_aid"):
-        checks.append(ongoing_use_check(req, facts))
-    elif fam == "gi_protect":
-        checks.append(
-            findings_check(
-                "gi_risk",
-                "GI risk factors or symptoms with NSAID use",
-                GI_RISK,
-                facts,
-                OVER,
-                2.0,
-                absent_is_not_met=True,
-            )
-        )
-    elif fam == "nsaid":
-        checks.append(
-            phase_check(
-                req, facts, ("acute", "subacute", "postoperative"), "Acute or subacute pain", OVER, 1.5
-            )
-        )
-        checks.append(functional_improvement_check(facts, weight_for=1.0))
-    elif fam in ("topical", "topical_compound"):
-        c = compound_check(req)
-        if c:
-            checks.append(c)
-    elif fam == "surgery":
-        checks.append(conservative_duration_check(req, facts))
-        checks.append(
-            findings_check(
-                "imaging_lesion",
-                "Imaging shows a lesion that surgery can correct",
-                ["tear", "herniation", "stenosis", "fracture", "instability", "impingement", "compression"],
-                facts,
-                OVER,
-                1.0,
-            )
-        )
-        checks.append(
-            findings_check(
-                "conservative_failed", "Failed conservative care", CONSERVATIVE_FAILED, facts, OVER, 1.0
-            )
-        )
-    elif fam in ("consult",):
-        checks.append(
-            findings_check(
-                "complexity",
-                "Diagnosis uncertain or complex, or plan needs added expertise",
-                SURGERY + ["uncertain", "complex", "persistent", "worsening"],
-                facts,
-                OVER,
-                1.0,
-            )
-        )
+    for criterion in (*COMMON, *FAMILY_CHECKS.get(family, ())):
+        check = criterion(req, sections, facts, checks)
+        if check is not None:
+            checks.append(check)
     return checks

@@ -9,7 +9,7 @@ import logging
 from dataclasses import replace
 
 from .citation import format_citation
-from .criteria import MET, NOT_MET, OVER, UP, run_checks
+from .criteria import ASSOCIATED, MET, NOT_MET, OVER, UP, run_checks
 from .knowledge import KnowledgeBase
 from .match import rank_sections
 from .parse import parse_item
@@ -123,29 +123,43 @@ def suggest(
     )
 
 
-def suggest_case(
-    kb: KnowledgeBase, items: list[tuple[str, int | None, list[str]]], facts: CaseFacts
-) -> list[Suggestion]:
-    """Suggestions for every item of a case (description, quantity, claims administrator's guidelines).
+# One disputed item of a case: (description, quantity, the claims administrator's cited guidelines).
+CaseItem = tuple[str, int | None, list[str]]
 
-    Surgery is suggested first, so that the services requested with it (post-op therapy, cold therapy,
-    slings, clearance) can follow it, as the letters do ("the concurrent request for surgery is supported").
+
+def concurrent_surgery(kb: KnowledgeBase, items: list[CaseItem], facts: CaseFacts) -> str:
+    """The decision suggested for the first surgery among a case's items ('' when none is requested).
+
+    Services requested with a surgery (post-op therapy, cold therapy, slings, clearance) follow it, as the
+    letters do ("the concurrent request for surgery is supported").
     """
-    parsed = [parse_item(text, qty) for text, qty, _ in items]
-    surgery = next((i for i, p in enumerate(parsed) if p.families[:1] == ["surgery"]), None)
-    concurrent = ""
-    if surgery is not None:
-        text, qty, ca = items[surgery]
-        concurrent = suggest(kb, text, replace(facts, claims_administrator_guidelines=list(ca)), qty).decision
-    return [
-        suggest(
-            kb,
-            text,
-            replace(facts, claims_administrator_guidelines=list(ca), concurrent_surgery=concurrent),
-            qty,
-        )
-        for text, qty, ca in items
-    ]
+    for text, qty, ca in items:
+        if parse_item(text, qty).families[:1] == ["surgery"]:
+            return suggest(kb, text, replace(facts, claims_administrator_guidelines=list(ca)), qty).decision
+    return ""
+
+
+def _suggest_item(kb: KnowledgeBase, item: CaseItem, facts: CaseFacts, concurrent: str) -> Suggestion:
+    text, qty, ca = item
+    return suggest(
+        kb, text, replace(facts, claims_administrator_guidelines=list(ca), concurrent_surgery=concurrent), qty
+    )
+
+
+def suggest_case(kb: KnowledgeBase, items: list[CaseItem], facts: CaseFacts) -> list[Suggestion]:
+    """Suggestions for every item of a case; a surgery among them is suggested first (see above)."""
+    concurrent = concurrent_surgery(kb, items, facts)
+    return [_suggest_item(kb, item, facts, concurrent) for item in items]
+
+
+def suggest_case_item(kb: KnowledgeBase, items: list[CaseItem], index: int, facts: CaseFacts) -> Suggestion:
+    """What ``suggest_case`` gives for ``items[index]``, without suggesting the case's other items.
+
+    The surgery is suggested only when the item may be tied to one (the check ignores it otherwise).
+    """
+    text = items[index][0]
+    tied = ASSOCIATED.search((text or "").lower())
+    return _suggest_item(kb, items[index], facts, concurrent_surgery(kb, items, facts) if tied else "")
 
 
 def citation_line(kb: KnowledgeBase, sections: list[SectionMatch], checks: list[CriterionCheck]) -> str:
@@ -172,4 +186,4 @@ def citation_line(kb: KnowledgeBase, sections: list[SectionMatch], checks: list[
     return format_citation(top.guideline, [s.section for s in chosen if s.section], top.chapter)
 
 
-__all__ = ["suggest", "decide", "MET", "NOT_MET"]
+__all__ = ["suggest", "suggest_case", "suggest_case_item", "concurrent_surgery", "decide", "MET", "NOT_MET"]

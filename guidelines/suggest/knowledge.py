@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,7 +30,6 @@ SECTION_FIELDS = (
     "conditions",
     "stance",
     "criteria",
-    "checks",
     "limits",
     "source",
     "confidence",
@@ -93,7 +93,6 @@ def section_from_dict(d: dict[str, Any], guideline: GuidelineInfo) -> SectionInf
         conditions=tuple(d.get("conditions") or ()),
         stance=d.get("stance") or "conditional",
         criteria_text=tuple(d.get("criteria") or ()),
-        checks=tuple(d.get("checks") or ()),
         limits=tuple(d.get("limits") or ()),
         source=d.get("source") or "",
         confidence=d.get("confidence") or "medium",
@@ -108,11 +107,25 @@ def section_from_dict(d: dict[str, Any], guideline: GuidelineInfo) -> SectionInf
     )
 
 
+_ABBREVIATION = re.compile(r"\(([A-Z]{2,})\)")
+
+
+def _names(guideline: GuidelineInfo) -> list[str]:
+    """How a typed citation may name a guideline: its title, without or with its abbreviation ("ODG")."""
+    names = [guideline.title, _ABBREVIATION.sub("", guideline.title), *_ABBREVIATION.findall(guideline.title)]
+    return list(dict.fromkeys(" ".join(n.lower().split()) for n in names if n.strip()))
+
+
 class KnowledgeBase:
     """Sections indexed by treatment family; build once per process and share (read-only)."""
 
     def __init__(self, guidelines: Iterable[GuidelineInfo], sections: Iterable[SectionInfo]):
         self.guidelines = {g.key: g for g in guidelines}
+        # Longest name first: a title wins over a shorter one it begins with.
+        names = sorted(
+            ((n, g) for g in self.guidelines.values() for n in _names(g)), key=lambda p: -len(p[0])
+        )
+        self._named = [(re.compile(rf"{re.escape(n)}(?![a-z0-9])"), g) for n, g in names]
         self.sections = list(sections)
         self.by_family: dict[str, list[SectionInfo]] = defaultdict(list)
         for s in self.sections:
@@ -131,6 +144,26 @@ class KnowledgeBase:
     @classmethod
     def from_json(cls, path: str | Path | None = None) -> KnowledgeBase:
         return cls.from_dicts(*read_data(path))
+
+    def guideline_named(self, line: str) -> GuidelineInfo | None:
+        """The guideline a citation line begins with (by title or abbreviation), or None."""
+        text = line.strip().lower()
+        return next((g for pattern, g in self._named if pattern.match(text)), None)
+
+    def is_mtus_citation(self, line: str) -> bool:
+        """Whether a guideline line cites the MTUS: the one test the workspace checks and the letters use.
+
+        The letters' own label decides first ("Non-MTUS Citation ..."); then the knowledge base's
+        ``is_mtus`` for the guideline the line names ("ODG Low Back Chapter" is not MTUS); a line naming
+        no guideline on file counts as MTUS only when it says so first ("MTUS ...").
+        """
+        text = line.strip().rstrip(".").strip()
+        if text.lower().startswith("non-mtus"):
+            return False
+        guideline = self.guideline_named(text)
+        if guideline is not None:
+            return guideline.is_mtus
+        return text.upper().startswith("MTUS")
 
     def candidates(self, families: Iterable[str]) -> list[SectionInfo]:
         seen: dict[str, SectionInfo] = {}

@@ -108,7 +108,6 @@ class SectionInfo:
     conditions: tuple[str, ...] = ()
     stance: str = "conditional"
     criteria_text: tuple[str, ...] = ()
-    checks: tuple[dict, ...] = ()
     limits: tuple[dict, ...] = ()
     source: str = ""
     confidence: str = "medium"

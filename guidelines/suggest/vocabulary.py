@@ -1,10 +1,14 @@
-"""Words that item descriptions and records use for treatments, drugs and body regions.
+"""Words that item descriptions and records use for treatments, drugs, body regions and specialties.
 
 Kept as data (not rules) so the parser stays general: adding a synonym here teaches every section
 that covers the family. Families are the join key between a parsed request and guideline sections.
+The one vocabulary of the project: the suggestion engine and reviewer assignment
+(``reviews.assignment.specialties``) both read it, so it stays free of Django.
 """
 
 from __future__ import annotations
+
+import re
 
 # family -> (kind, phrases). Phrases are matched on word boundaries in lower-cased text; longer first.
 TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
@@ -666,5 +670,318 @@ NUMBER_WORDS = {
     "single": 1,
 }
 
-# Specialties whose requests for imaging signal that surgery is being considered.
-SURGICAL_SPECIALTIES = ("surgeon", "orthopedic", "orthopaedic", "neurosurg", "spine surg", "hand surg")
+# --- Provider specialties, as codes of the controlled list (``reviews.models.reviewers.Specialty``). ---
+
+# Free-text provider specialties as intake gives them -> the controlled list. First match wins, so the
+# more specific words come first ("neurological surgery" before "neurology", "spine surgeon" before
+# "surgeon").
+PROVIDER_SPECIALTY_WORDS: list[tuple[str, str]] = [
+    (r"neuro ?surg|neurological surg", "neurological_surgery"),
+    (r"orthop|ortho\b|spine surg", "orthopedic_surgery"),
+    (r"hand surg", "hand_surgery"),
+    (r"physical medicine|pm ?& ?r|pm&r|physiatr|rehabilitation", "pmr"),
+    (r"pain", "pain_medicine"),
+    (r"anesthes", "anesthesiology"),
+    (r"neurolog", "neurology"),
+    (r"occupational med|occ med", "occupational_medicine"),
+    (r"preventive", "preventive_medicine"),
+    (r"internal med|internist", "internal_medicine"),
+    (r"family|general practice|primary care", "family_medicine"),
+    (r"psychiatr", "psychiatry"),
+    (r"psycholog", "psychology"),
+    (r"chiropract|\bd\.?c\.?\b", "chiropractic"),
+    (r"acupunct|\bl\.?ac\b", "acupuncture"),
+    (r"emergency", "emergency_medicine"),
+    (r"sports", "sports_medicine"),
+    (r"toxicolog", "medical_toxicology"),
+    (r"palliative|hospice", "hospice_palliative"),
+    (r"surg", "general_surgery"),
+]
+_PROVIDER_SPECIALTY_WORDS = [(re.compile(p, re.IGNORECASE), code) for p, code in PROVIDER_SPECIALTY_WORDS]
+
+# Surgeons: a surgeon requesting imaging signals that surgery is being considered.
+SURGICAL_SPECIALTIES = frozenset(
+    {"orthopedic_surgery", "neurological_surgery", "hand_surgery", "general_surgery"}
+)
+
+
+def provider_specialty(text: str) -> str | None:
+    """A provider's free-text specialty as a code of the controlled list, or None if unknown."""
+    if not text:
+        return None
+    return next((code for pattern, code in _PROVIDER_SPECIALTY_WORDS if pattern.search(text)), None)
+
+
+# --- Kinds of treatment a reviewer must know (assignment matches reviewers' specialties to them). ---
+
+# kind -> (label, pattern matched case-insensitively against the disputed item's description). An item
+# may be of several kinds ("post-op physical therapy" is surgery-related and physical medicine); the
+# specific kinds come first.
+TREATMENT_KIND_WORDS: dict[str, tuple[str, str]] = {
+    "psych": (
+        "psychological / psychiatric care",
+        r"psych|cognitive behav|\bcbt\b|biofeedback|depress|anxiety|insomnia",
+    ),
+    "electrodiagnostic": (
+        "electrodiagnostic testing",
+        r"\bemg\b|\bncv\b|\bncs\b|nerve conduction|electromyogra",
+    ),
+    "injection": (
+        "injections and interventional pain procedures",
+        r"inject|epidural|\besi\b|facet|nerve block|radiofrequency|ablation|trigger point|neurolytic|"
+        r"spinal cord stim",
+    ),
+    "surgery": (
+        "surgery",
+        r"surg|arthroscop|arthroplast|fusion|laminect|discect|repair|reconstruct|tunnel release|"
+        r"ectomy|otomy\b|plasty|post-?op|pre-?op|medical clearance",
+    ),
+    "chiropractic": ("chiropractic care", r"chiro|manipulat"),
+    "acupuncture": ("acupuncture", r"acupunct"),
+    "physical_medicine": (
+        "physical medicine and therapy",
+        r"physical therap|\bpt\b|occupational therap|\bot\b|therapy session|work harden|work condition|"
+        r"functional restor|tens\b|massage|traction|myofascial|infrared|home exercise|aquatic|gym",
+    ),
+    "imaging": (
+        "diagnostic imaging",
+        r"\bmri\b|\bct\b|x-?ray|radiograph|bone scan|ultrasound|imaging|scan\b|arthrogram|myelogra",
+    ),
+    "medication": (
+        "medications",
+        r"\d\s*(mg|mcg|%)|#\s*\d|tablet|capsule|patch|cream|gel\b|ointment|medicat|opioid|norco|"
+        r"tramadol|ultram|oxycod|hydrocod|cyclobenzaprine|flexeril|gabapentin|lyrica|naproxen|"
+        r"ibuprofen|omeprazole|baclofen|diclofenac|lidocaine|soma|tizanidine|percocet|zofran",
+    ),
+    "dme": (
+        "durable medical equipment",
+        r"brace|support|sling|orthotic|orthosis|cane|walker|wheelchair|cold therapy|heat|wrap|"
+        r"compression|cushion|mattress|pillow|unit\b",
+    ),
+    "lab": ("laboratory tests", r"\blab|urine drug|\buds\b|drug screen|blood test|panel\b|\bekg\b|\becg\b"),
+    "consultation": (
+        "consultations and referrals",
+        r"consult|referr|evaluat|follow-? ?up|office visit|\btoc\b|transfer of care",
+    ),
+}
+
+
+# --- Phrases the criteria checks look for in records (``criteria``), found with negation (``nlp``). ---
+
+IMPROVEMENT = [
+    "functional improvement",
+    "improved function",
+    "improvement in function",
+    "increased function",
+    "returned to work",
+    "return to work",
+    "back to work",
+    "working full duty",
+    "working regular duty",
+    "working modified duty",
+    "reduction in work restrictions",
+    "improved activities of daily living",
+    "improved ability",
+    "improvement in activities",
+    "increased activity",
+    "decreased pain and improved",
+    "objective functional improvement",
+    "quantifiable",
+]
+# Still off work after a course of treatment: IMR letters read it as no functional improvement
+# (MTUS 9792.20e).
+OFF_WORK = [
+    "temporary total disability",
+    "temporarily totally disabled",
+    "total temporary disability",
+    "ttd",
+    "off work",
+    "off of work",
+]
+NO_IMPROVEMENT = [
+    *OFF_WORK,
+    "not working",
+    "no improvement",
+    "without improvement",
+    "did not improve",
+    "not improved",
+    "no functional improvement",
+    "no benefit",
+    "no relief",
+    "failed to improve",
+    "minimal relief",
+    "little relief",
+    "no significant improvement",
+    "not currently working",
+    "unchanged",
+]
+RED_FLAGS = [
+    "red flag",
+    "red flags",
+    "cauda equina",
+    "fracture",
+    "tumor",
+    "malignancy",
+    "cancer",
+    "infection",
+    "progressive neurologic",
+    "progressive weakness",
+    "bowel or bladder",
+    "bowel and bladder",
+    "saddle anesthesia",
+    "dislocation",
+    "foot drop",
+    "myelopathy",
+]
+NEURO = [
+    "decreased sensation",
+    "diminished sensation",
+    "decreased sensory",
+    "sensory deficit",
+    "dermatome sensation",
+    "dermatomal",
+    "positive straight leg",
+    "straight leg raise positive",
+    "diminished reflex",
+    "decreased reflex",
+    "absent reflex",
+    "hyporeflexia",
+    "neurologic deficit",
+    "neurological deficit",
+    "atrophy",
+    "motor weakness",
+    "decreased strength",
+    "positive spurling",
+    "positive tinel",
+    "positive phalen",
+    "foot drop",
+]
+NEURO_SYMPTOMS = [
+    "radiculopathy",
+    "radicular",
+    "numbness",
+    "tingling",
+    "paresthesia",
+    "paresthesias",
+    "radiating",
+]
+MECHANICAL = [
+    "locking",
+    "catching",
+    "giving way",
+    "gives way",
+    "instability",
+    "positive mcmurray",
+    "mcmurray's is positive",
+    "effusion",
+    "unable to bear weight",
+    "positive drawer",
+    "positive lachman",
+    "positive apprehension",
+    "positive hawkins",
+    "positive neer",
+    "positive drop arm",
+]
+SURGERY = [
+    "surgery",
+    "surgical",
+    "surgeon",
+    "preoperative",
+    "pre-operative",
+    "operative planning",
+    "surgical candidate",
+    "candidate for surgery",
+    "surgical consultation",
+]
+PRIOR_IMAGING = [
+    "prior mri",
+    "previous mri",
+    "mri dated",
+    "mri performed",
+    "mri revealed",
+    "mri showed",
+    "mri of the",
+    "prior imaging",
+    "previous imaging",
+    "prior x-ray",
+    "x-rays revealed",
+]
+GI_RISK = [
+    "gastritis",
+    "gerd",
+    "reflux",
+    "dyspepsia",
+    "ulcer",
+    "gi bleed",
+    "gastrointestinal",
+    "stomach upset",
+    "upset stomach",
+    "heartburn",
+    "abdominal pain",
+    "epigastric",
+    "anticoagula",
+    "nsaid-induced",
+    "gi upset",
+    "gi symptoms",
+    "stomach pain",
+]
+ACUTE_LESION = [
+    "dislocation",
+    "fracture",
+    "instability",
+    "apprehension",
+    "deformity",
+    "cauda equina",
+    "progressive neurologic",
+    "progressive weakness",
+    "locked knee",
+    "unable to bear weight",
+]
+CONSERVATIVE_FAILED = [
+    "failed conservative",
+    "despite",
+    "persistent",
+    "not responded",
+    "no relief",
+    "failure of conservative",
+    "continued pain",
+    "ongoing pain",
+    "continues to have",
+]
+NOT_RECOMMENDED_IN_COMPOUNDS = [
+    "gabapentin",
+    "cyclobenzaprine",
+    "baclofen",
+    "ketoprofen",
+    "dextromethorphan",
+    "amitriptyline",
+    "bupivacaine",
+    "dexamethasone",
+    "flurbiprofen",
+    "tramadol",
+    "lidocaine",
+]
+FAMILY_WORDS = {
+    "physical_therapy": ["physical therapy", "therapy", "pt"],
+    "chiropractic": ["chiropractic", "manipulation"],
+    "acupuncture": ["acupuncture"],
+    "massage": ["massage"],
+    "postop_pt": ["physical therapy"],
+    "psych_treatment": ["psychotherapy", "cognitive behavioral", "cbt"],
+}
+# Phrases of a documented monitoring programme for opioids (urine drug tests, CURES, an agreement).
+OPIOID_MONITORING = ["urine drug", "cures", "opioid agreement", "pain agreement", "consistent"]
+# Imaging findings a surgery can correct.
+SURGICAL_LESION = ["tear", "herniation", "stenosis", "fracture", "instability", "impingement", "compression"]
+# A consultation is indicated when the diagnosis is uncertain or complex, or surgery is considered.
+COMPLEXITY = [*SURGERY, "uncertain", "complex", "persistent", "worsening"]
+
+# Item descriptions of a service tied to a surgery requested in the same case.
+ASSOCIATED_WITH_SURGERY = (
+    r"associated surgical|post-?op|postoperative|pre-?op|preoperative|medical clearance|"
+    r"labs to include|\bekg\b|chest x-ray"
+)
+# Item descriptions that say the claims administrator already certified part of the request.
+PARTLY_CERTIFIED = (
+    r"authorized by the claims administrator|was authorized|certified by the claims administrator"
+)

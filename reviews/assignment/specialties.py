@@ -4,7 +4,9 @@ Labor Code 139.5(d)(1)-(2): the reviewer must be a clinician knowledgeable in th
 employee's condition and the proposed treatment, board certified in an area appropriate to it. In practice
 IMR organisations match the reviewer to (a) the kind of treatment disputed and (b) the specialty of the
 requesting provider, accepting a similar specialty where the same one is not available (the "clinical
-peer" of URAC IRO standards). Editing these tables changes the rule; no code below needs to change.
+peer" of URAC IRO standards). Editing these tables changes the rule; no code below needs to change. The
+words (free-text specialties, the words for each kind of treatment) are the project's one vocabulary,
+``guidelines.suggest.vocabulary``, which the suggestion engine reads too.
 """
 
 from __future__ import annotations
@@ -13,33 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from guidelines.suggest import vocabulary
 from reviews.models.reviewers import Specialty as S
-
-# Free-text provider specialties as intake gives them -> the controlled list. First match wins, so the
-# more specific words come first ("neurological surgery" before "neurology", "spine surgeon" before
-# "surgeon").
-PROVIDER_SPECIALTY_ALIASES: list[tuple[str, S]] = [
-    (r"neuro ?surg|neurological surg", S.NEUROLOGICAL_SURGERY),
-    (r"orthop|ortho\b|spine surg", S.ORTHOPEDIC_SURGERY),
-    (r"hand surg", S.HAND_SURGERY),
-    (r"physical medicine|pm ?& ?r|pm&r|physiatr|rehabilitation", S.PMR),
-    (r"pain", S.PAIN_MEDICINE),
-    (r"anesthes", S.ANESTHESIOLOGY),
-    (r"neurolog", S.NEUROLOGY),
-    (r"occupational med|occ med", S.OCCUPATIONAL_MEDICINE),
-    (r"preventive", S.PREVENTIVE_MEDICINE),
-    (r"internal med|internist", S.INTERNAL_MEDICINE),
-    (r"family|general practice|primary care", S.FAMILY_MEDICINE),
-    (r"psychiatr", S.PSYCHIATRY),
-    (r"psycholog", S.PSYCHOLOGY),
-    (r"chiropract|\bd\.?c\.?\b", S.CHIROPRACTIC),
-    (r"acupunct|\bl\.?ac\b", S.ACUPUNCTURE),
-    (r"emergency", S.EMERGENCY_MEDICINE),
-    (r"sports", S.SPORTS_MEDICINE),
-    (r"toxicolog", S.MEDICAL_TOXICOLOGY),
-    (r"palliative|hospice", S.HOSPICE_PALLIATIVE),
-    (r"surg", S.GENERAL_SURGERY),
-]
 
 # Specialties a peer in the other specialty may stand in for (symmetric closure is applied below).
 SIMILAR_SPECIALTIES: dict[S, set[S]] = {
@@ -83,85 +60,35 @@ class TreatmentKind:
     specialties: frozenset[S]
 
 
-# Kinds of disputed treatment and the specialties knowledgeable about them. An item may be of several
-# kinds ("post-op physical therapy" is surgery-related and physical medicine); first the specific ones.
-TREATMENT_KINDS: list[TreatmentKind] = [
-    TreatmentKind(
-        "psych", "psychological / psychiatric care",
-        r"psych|cognitive behav|\bcbt\b|biofeedback|depress|anxiety|insomnia",
-        frozenset({S.PSYCHIATRY, S.PSYCHOLOGY}),
-    ),
-    TreatmentKind(
-        "electrodiagnostic", "electrodiagnostic testing",
-        r"\bemg\b|\bncv\b|\bncs\b|nerve conduction|electromyogra",
-        frozenset({S.NEUROLOGY, S.PMR, S.NEUROMUSCULAR_MEDICINE, S.OCCUPATIONAL_MEDICINE}),
-    ),
-    TreatmentKind(
-        "injection", "injections and interventional pain procedures",
-        r"inject|epidural|\besi\b|facet|nerve block|radiofrequency|ablation|trigger point|neurolytic|"
-        r"spinal cord stim",
-        frozenset({S.PAIN_MEDICINE, S.ANESTHESIOLOGY, S.PMR}),
-    ),
-    TreatmentKind(
-        "surgery", "surgery",
-        r"surg|arthroscop|arthroplast|fusion|laminect|discect|repair|reconstruct|tunnel release|"
-        r"ectomy|otomy\b|plasty|post-?op|pre-?op|medical clearance",
-        frozenset({S.ORTHOPEDIC_SURGERY, S.NEUROLOGICAL_SURGERY, S.HAND_SURGERY, S.GENERAL_SURGERY}),
-    ),
-    TreatmentKind(
-        "chiropractic", "chiropractic care",
-        r"chiro|manipulat",
-        frozenset({S.CHIROPRACTIC, S.PMR, S.OCCUPATIONAL_MEDICINE}),
-    ),
-    TreatmentKind(
-        "acupuncture", "acupuncture",
-        r"acupunct",
-        frozenset({S.ACUPUNCTURE, S.PMR, S.PAIN_MEDICINE, S.OCCUPATIONAL_MEDICINE}),
-    ),
-    TreatmentKind(
-        "physical_medicine", "physical medicine and therapy",
-        r"physical therap|\bpt\b|occupational therap|\bot\b|therapy session|work harden|work condition|"
-        r"functional restor|tens\b|massage|traction|myofascial|infrared|home exercise|aquatic|gym",
-        frozenset({S.PMR, S.OCCUPATIONAL_MEDICINE, S.SPORTS_MEDICINE, S.ORTHOPEDIC_SURGERY,
-                   S.FAMILY_MEDICINE, S.PREVENTIVE_MEDICINE, S.CHIROPRACTIC}),
-    ),
-    TreatmentKind(
-        "imaging", "diagnostic imaging",
-        r"\bmri\b|\bct\b|x-?ray|radiograph|bone scan|ultrasound|imaging|scan\b|arthrogram|myelogra",
-        frozenset({S.ORTHOPEDIC_SURGERY, S.PMR, S.OCCUPATIONAL_MEDICINE, S.PREVENTIVE_MEDICINE,
-                   S.NEUROLOGY, S.NEUROLOGICAL_SURGERY, S.FAMILY_MEDICINE, S.SPORTS_MEDICINE}),
-    ),
-    TreatmentKind(
-        "medication", "medications",
-        r"\d\s*(mg|mcg|%)|#\s*\d|tablet|capsule|patch|cream|gel\b|ointment|medicat|opioid|norco|"
-        r"tramadol|ultram|oxycod|hydrocod|cyclobenzaprine|flexeril|gabapentin|lyrica|naproxen|"
-        r"ibuprofen|omeprazole|baclofen|diclofenac|lidocaine|soma|tizanidine|percocet|zofran",
-        frozenset({S.PAIN_MEDICINE, S.PMR, S.OCCUPATIONAL_MEDICINE, S.PREVENTIVE_MEDICINE,
-                   S.FAMILY_MEDICINE, S.INTERNAL_MEDICINE, S.ANESTHESIOLOGY, S.MEDICAL_TOXICOLOGY}),
-    ),
-    TreatmentKind(
-        "dme", "durable medical equipment",
-        r"brace|support|sling|orthotic|orthosis|cane|walker|wheelchair|cold therapy|heat|wrap|"
-        r"compression|cushion|mattress|pillow|unit\b",
-        frozenset({S.ORTHOPEDIC_SURGERY, S.PMR, S.OCCUPATIONAL_MEDICINE, S.SPORTS_MEDICINE,
-                   S.FAMILY_MEDICINE}),
-    ),
-    TreatmentKind(
-        "lab", "laboratory tests",
-        r"\blab|urine drug|\buds\b|drug screen|blood test|panel\b|\bekg\b|\becg\b",
-        frozenset({S.OCCUPATIONAL_MEDICINE, S.PREVENTIVE_MEDICINE, S.FAMILY_MEDICINE,
-                   S.INTERNAL_MEDICINE, S.MEDICAL_TOXICOLOGY, S.PAIN_MEDICINE}),
-    ),
-    TreatmentKind(
-        "consultation", "consultations and referrals",
-        r"consult|referr|evaluat|follow-? ?up|office visit|\btoc\b|transfer of care",
-        frozenset({S.OCCUPATIONAL_MEDICINE, S.PMR, S.FAMILY_MEDICINE, S.INTERNAL_MEDICINE,
-                   S.PREVENTIVE_MEDICINE, S.ORTHOPEDIC_SURGERY}),
-    ),
-]  # fmt: skip
+# The specialties knowledgeable about each kind of treatment (the kinds and their words are in the shared
+# vocabulary, ``guidelines.suggest.vocabulary.TREATMENT_KIND_WORDS``).
+KIND_SPECIALTIES: dict[str, frozenset[S]] = {
+    "psych": frozenset({S.PSYCHIATRY, S.PSYCHOLOGY}),
+    "electrodiagnostic": frozenset({S.NEUROLOGY, S.PMR, S.NEUROMUSCULAR_MEDICINE, S.OCCUPATIONAL_MEDICINE}),
+    "injection": frozenset({S.PAIN_MEDICINE, S.ANESTHESIOLOGY, S.PMR}),
+    "surgery": frozenset({S.ORTHOPEDIC_SURGERY, S.NEUROLOGICAL_SURGERY, S.HAND_SURGERY, S.GENERAL_SURGERY}),
+    "chiropractic": frozenset({S.CHIROPRACTIC, S.PMR, S.OCCUPATIONAL_MEDICINE}),
+    "acupuncture": frozenset({S.ACUPUNCTURE, S.PMR, S.PAIN_MEDICINE, S.OCCUPATIONAL_MEDICINE}),
+    "physical_medicine": frozenset({S.PMR, S.OCCUPATIONAL_MEDICINE, S.SPORTS_MEDICINE, S.ORTHOPEDIC_SURGERY,
+                                    S.FAMILY_MEDICINE, S.PREVENTIVE_MEDICINE, S.CHIROPRACTIC}),
+    "imaging": frozenset({S.ORTHOPEDIC_SURGERY, S.PMR, S.OCCUPATIONAL_MEDICINE, S.PREVENTIVE_MEDICINE,
+                          S.NEUROLOGY, S.NEUROLOGICAL_SURGERY, S.FAMILY_MEDICINE, S.SPORTS_MEDICINE}),
+    "medication": frozenset({S.PAIN_MEDICINE, S.PMR, S.OCCUPATIONAL_MEDICINE, S.PREVENTIVE_MEDICINE,
+                             S.FAMILY_MEDICINE, S.INTERNAL_MEDICINE, S.ANESTHESIOLOGY, S.MEDICAL_TOXICOLOGY}),
+    "dme": frozenset({S.ORTHOPEDIC_SURGERY, S.PMR, S.OCCUPATIONAL_MEDICINE, S.SPORTS_MEDICINE,
+                      S.FAMILY_MEDICINE}),
+    "lab": frozenset({S.OCCUPATIONAL_MEDICINE, S.PREVENTIVE_MEDICINE, S.FAMILY_MEDICINE,
+                      S.INTERNAL_MEDICINE, S.MEDICAL_TOXICOLOGY, S.PAIN_MEDICINE}),
+    "consultation": frozenset({S.OCCUPATIONAL_MEDICINE, S.PMR, S.FAMILY_MEDICINE, S.INTERNAL_MEDICINE,
+                               S.PREVENTIVE_MEDICINE, S.ORTHOPEDIC_SURGERY}),
+}  # fmt: skip
 
+# Kinds of disputed treatment and the specialties knowledgeable about them, in the vocabulary's order.
+TREATMENT_KINDS: list[TreatmentKind] = [
+    TreatmentKind(key, label, pattern, KIND_SPECIALTIES[key])
+    for key, (label, pattern) in vocabulary.TREATMENT_KIND_WORDS.items()
+]
 _COMPILED = [(kind, re.compile(kind.pattern, re.IGNORECASE)) for kind in TREATMENT_KINDS]
-_ALIASES = [(re.compile(p, re.IGNORECASE), s) for p, s in PROVIDER_SPECIALTY_ALIASES]
 
 
 def treatment_kinds(description: str) -> list[TreatmentKind]:
@@ -171,10 +98,8 @@ def treatment_kinds(description: str) -> list[TreatmentKind]:
 
 def provider_specialty(text: str) -> S | None:
     """A requesting provider's free-text specialty on the controlled list, or None if unknown."""
-    for pattern, specialty in _ALIASES:
-        if text and pattern.search(text):
-            return specialty
-    return None
+    code = vocabulary.provider_specialty(text)
+    return S(code) if code else None
 
 
 def specialty_relation(reviewer_specialties: Iterable[str], wanted: S) -> str:

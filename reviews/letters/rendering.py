@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from guidelines.services import is_mtus_citation
 from reviews.letters.texts import letter_texts
 from reviews.models import DeterminationLetter, ItemDecision, Review, ReviewStatus
 from reviews.models.reviewers import US_STATES, Specialty
@@ -89,7 +90,7 @@ def organisation_guideline_sentences(decision: ItemDecision | None, texts: dict[
     sentences = _based_on(citations, texts)
     if not sentences:
         return [texts["reviewer_no_citation"]]
-    if all(_sentence(c).lower().startswith("non-mtus") for c in citations):
+    if not any(is_mtus_citation(cited) for cited in map(_sentence, citations) if cited):
         return [texts["outside_mtus"], *sentences]
     return sentences
 

@@ -10,6 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from guidelines.services import is_mtus_citation
 from reviews.models import Decision, ItemDecision, Review, ReviewerProfile
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -41,11 +42,6 @@ def rationale_conclusion(rationale: str) -> str | None:
         if _NECESSARY.search(sentence):
             return "not necessary" if _NEGATED.search(sentence) else "necessary"
     return None
-
-
-def is_mtus_citation(line: str) -> bool:
-    """A citation is MTUS when it names the MTUS first: 'MTUS Low Back Complaints 2004, ...'."""
-    return line.strip().upper().startswith("MTUS")
 
 
 def credentials_problems(profile: ReviewerProfile, on: datetime.date, case=None) -> list[str]:

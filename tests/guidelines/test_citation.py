@@ -1,6 +1,8 @@
 """Citation strings exactly as the seed Final Determination letter prints them."""
 
-from guidelines.suggest.citation import decision_line, format_citation
+import pytest
+
+from guidelines.suggest.citation import format_citation
 from guidelines.suggest.schema import GuidelineInfo
 
 CPMTG_2009 = GuidelineInfo("mtus-cpmtg-2009", "MTUS Chronic Pain Medical Treatment", 2009, True, 1)
@@ -33,19 +35,6 @@ def test_non_mtus_chapter():
     )
 
 
-def test_decision_line_matches_the_letter():
-    line = decision_line(
-        [
-            "MTUS Low Back Complaints 2004",
-            "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter",
-        ]
-    )
-    assert line == (
-        "Decision based on MTUS Low Back Complaints 2004. Decision based on Non-MTUS Citation "
-        "Official Disability Guidelines (ODG), Low Back Chapter."
-    )
-
-
 def test_knowledge_base_sections_cite_in_letter_style(kb):
     assert kb.by_key["cpmtg-physical-medicine"].citation == (
         "MTUS Chronic Pain Medical Treatment 2009, Section(s): Physical Medicine"
@@ -57,3 +46,28 @@ def test_knowledge_base_sections_cite_in_letter_style(kb):
     assert kb.by_key["cpmtg2016-physical-medicine"].citation == (
         "MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical medicine treatment"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("MTUS Chronic Pain Medical Treatment 2009, Section(s): Physical Medicine.", True),
+        ("mtus low back complaints 2004", True),
+        ("MTUS (Effective July 18, 2009)", True),  # on no guideline on file, but says MTUS first
+        ("Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter", False),
+        ("ODG Low Back Chapter", False),  # the knowledge base's ODG, by its abbreviation
+        ("Official Disability Guidelines, Pain Chapter", False),
+        ("ACOEM Practice Guidelines, Chapter 12", False),
+        ("ODGx", False),
+    ],
+)
+def test_mtus_citation_by_the_knowledge_base(kb, line, expected):
+    assert kb.is_mtus_citation(line) is expected
+
+
+def test_a_line_names_its_guideline_by_title_or_abbreviation(kb):
+    assert kb.guideline_named("ODG Low Back Chapter").key == "odg"
+    assert kb.guideline_named("MTUS Low Back Complaints 2004, Section(s): Special Studies").key == (
+        "acoem-low-back-2004"
+    )
+    assert kb.guideline_named("ODGx") is None

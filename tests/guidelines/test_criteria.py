@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from guidelines.suggest import criteria
+from guidelines.suggest import criteria, vocabulary
 from guidelines.suggest.parse import parse_item
 from guidelines.suggest.schema import CaseFacts, Record
 
@@ -30,7 +30,7 @@ def test_visit_limit_met_not_met_unknown(kb):
 
 def test_red_flags_present():
     c = criteria.findings_check(
-        "red_flags", "Red flags", criteria.RED_FLAGS, facts("CT showed a C2 fracture."), "Overturned", 2.0
+        "red_flags", "Red flags", vocabulary.RED_FLAGS, facts("CT showed a C2 fracture."), "Overturned", 2.0
     )
     assert c.status == "met"
     assert c.evidence[0].record_title == "Note 0"
@@ -39,7 +39,7 @@ def test_red_flags_present():
 
 def test_negated_findings_do_not_count():
     case = facts("The patient denies bowel or bladder dysfunction. There are no red flags.")
-    c = criteria.findings_check("red_flags", "Red flags", criteria.RED_FLAGS, case, "Overturned", 2.0)
+    c = criteria.findings_check("red_flags", "Red flags", vocabulary.RED_FLAGS, case, "Overturned", 2.0)
     assert c.status == "not met"
     assert "negated" in c.detail
 
@@ -47,13 +47,13 @@ def test_negated_findings_do_not_count():
 def test_findings_unknown_when_not_mentioned_or_no_text():
     assert (
         criteria.findings_check(
-            "red_flags", "Red flags", criteria.RED_FLAGS, facts("Neck pain."), "Overturned", 2.0
+            "red_flags", "Red flags", vocabulary.RED_FLAGS, facts("Neck pain."), "Overturned", 2.0
         ).status
         == "unknown"
     )
     assert (
         criteria.findings_check(
-            "red_flags", "Red flags", criteria.RED_FLAGS, facts("", "   "), "Overturned", 2.0
+            "red_flags", "Red flags", vocabulary.RED_FLAGS, facts("", "   "), "Overturned", 2.0
         ).status
         == "unknown"
     )

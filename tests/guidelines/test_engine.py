@@ -83,14 +83,24 @@ def test_bad_or_unknown_items_say_no_guideline_matched(kb, text):
     s = suggest(kb, text, CaseFacts(records=[Record("Empty", None, "")]))
     assert s.sections == []
     assert "No guideline matched" in s.message
-    assert s.decision in ("Upheld", "Overturned")
+    # Nothing to weigh for or against: the request carries the burden, at the lowest confidence.
+    assert (s.decision, s.confidence) == ("Upheld", 0.5)
+    assert s.drivers == [
+        "No criterion for certification was documented as met (MTUS: the burden is on the request)"
+    ]
     assert s.rationale
 
 
 def test_no_records_and_no_dates_degrade_gracefully(kb):
     s = suggest(kb, "Physical therapy", None)
     assert s.sections and s.rationale
-    assert all(c.status in ("met", "not met", "unknown") for c in s.checks)
+    # With nothing to read, every therapy criterion is unknown, and says why.
+    assert [(c.key, c.status, c.detail) for c in s.checks] == [
+        ("visit_limit", "unknown", "no quantity in the request"),
+        ("prior_course", "unknown", "no prior course found in the records"),
+        ("functional_improvement", "unknown", "not addressed in the records"),
+    ]
+    assert s.decision == "Upheld"
 
 
 def test_services_tied_to_a_surgery_follow_it(kb):
