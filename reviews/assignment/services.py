@@ -78,9 +78,7 @@ def _create(case: Case, reviewer: ReviewerProfile, by, on: datetime.date | None)
         )
     try:
         with transaction.atomic():
-            return Assignment.objects.create(
-                case=case, reviewer=reviewer, assigned_by=by, due_date=case.due_date
-            )
+            return Assignment.objects.create(case=case, reviewer=reviewer, assigned_by=by)
     except IntegrityError as exc:  # the database constraint: someone else's assignment got there first
         raise AssignmentError(f"Case {case.case_number} was assigned by someone else just now.") from exc
 
@@ -105,9 +103,11 @@ def notify_assigned(assignment: Assignment) -> None:
     if not email:
         return
     context = {
+        # Explicit fields, never the case itself, so the template can not reach PHI. The due date is the
+        # case's own: it moves when the records complete (cases.services.set_records_complete).
         "case_number": assignment.case.case_number,
         "review_type": assignment.case.get_review_type_display(),
-        "due_date": assignment.due_date,
+        "due_date": assignment.case.due_date,
         "dashboard_path": reverse("reviews:dashboard"),
         "site_url": settings.IMR_SITE_URL,
         "organisation": settings.IMR_ORGANISATION["name"],
