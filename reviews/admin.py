@@ -58,7 +58,9 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "—"
         result = evaluate_eligibility(obj)
-        return "Eligible" if result.eligible else "Not eligible: " + " ".join(result.reasons)
+        return (
+            "Eligible" if result.eligible else "Not eligible: " + " ".join(r.message for r in result.reasons)
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         if "is_active" in form.changed_data:

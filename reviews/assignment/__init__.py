@@ -2,8 +2,9 @@
 
 Plain modules, one direction of imports (models <- these <- views/forms/admin):
 
-- ``eligibility``: ``evaluate_eligibility(reviewer, on=None, case=None) -> Eligibility`` (reasons,
-  warnings, credentials expiring within ``EXPIRY_WARNING_DAYS``); thresholds with their sources.
+- ``eligibility``: ``evaluate_eligibility(reviewer, on=None, case=None) -> Eligibility`` (reasons and
+  warnings as ``Reason(code, message)``: code tests the ``ReasonCode``, people read the message;
+  credentials expiring within ``EXPIRY_WARNING_DAYS``); thresholds with their sources.
 - ``conflicts``: ``normalize_party_name``, ``screen_conflicts(reviewer, case) -> list[Conflict]``.
 - ``specialties``: the table-driven same-or-similar specialty rule.
 - ``ranking``: ``rank_reviewers(case) -> list[Suggestion]`` (score, reasons, blockers).
