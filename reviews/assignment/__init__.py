@@ -9,6 +9,9 @@ Plain modules, one direction of imports (models <- these <- views/forms/admin):
 - ``specialties``: the table-driven same-or-similar specialty rule.
 - ``ranking``: ``rank_reviewers(case) -> list[Suggestion]`` (score, reasons, blockers).
 - ``services``: ``assign``, ``reassign``, ``unassign``, ``bulk_assign``, ``accept_assignment``,
-  ``decline_assignment``, ``deactivate_reviewer``, ``check_assignable``; raise ``AssignmentError``.
-- ``queries``: ``reviewers_with_workload``, ``open_assignments``, ``assignments_for_reviewer(user)``.
+  ``decline_assignment``, ``deactivate_reviewer``, ``check_assignable``, ``is_assignable`` (the Case state
+  machine's ``can_proceed``); raise ``AssignmentError``. What the pages show: ``assignment_panel``,
+  ``reviewer_roster``, ``bulk_screen``, ``conflicts_found_after_assignment``.
+- ``queries``: ``reviewers_with_workload``, ``open_assignments``, ``assignments_for_reviewer(user)``,
+  ``cases_for_panel``.
 """

@@ -111,6 +111,18 @@ def test_only_eligible_cases_can_be_assigned(admin_user, ortho):
         services.assign(case, ortho, by=admin_user)
 
 
+@pytest.mark.parametrize("status", ["eligible", "records_requested", "received", "insufficient_records"])
+def test_the_case_state_machine_decides_which_cases_can_be_assigned(admin_user, ortho, status):
+    """``Case.assign``'s sources are the one list: a case awaiting records can be assigned too."""
+    case = eligible_case(status=status)
+    if status in ("eligible", "records_requested"):
+        assert services.assign(case, ortho, by=admin_user).active
+        assert case.status == "assigned"
+    else:
+        with pytest.raises(AssignmentError, match="only eligible cases"):
+            services.assign(case, ortho, by=admin_user)
+
+
 def test_the_database_allows_one_active_assignment_per_case(ortho):
     first = AssignmentFactory(reviewer=ortho)
     with pytest.raises(IntegrityError):
