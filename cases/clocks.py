@@ -68,7 +68,7 @@ def records_due_date(case: Case) -> datetime.date | None:
 
 def determination_due_date(case: Case) -> datetime.date | None:
     """When the final determination is due: counted from the records-complete date, else receipt."""
-    start = case.records_complete_date or case.received_date
+    start = case.clock_start
     if start is None:
         return None
     if case.review_type == "expedited":

@@ -302,6 +302,15 @@ def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
     return case
 
 
+def submit_case(payload: dict, files: dict[str, bytes], by=None) -> tuple[Case | None, list[IntakeError]]:
+    """One case entered in the browser (``files``: its PDFs by the names the payload gives them): the
+    same checks as an import; the case is created only when there is no error."""
+    errors, pdf_bytes = validate_case(payload, mapping_resolver(files))
+    if errors:
+        return None, errors
+    return create_case(payload, pdf_bytes, by=by), []
+
+
 def import_payload(data: Any, resolve_file: FileResolver | None, by=None) -> ImportReport:
     """Import every case of a parsed intake file; a bad case imports nothing and the rest go in."""
     report = ImportReport()

@@ -170,6 +170,8 @@ class Case(FSMModelMixin, models.Model):
 
     @property
     def clock_start(self) -> datetime.date:
+        """Where the determination clock starts (Labor Code 4610.6(d)): the records-complete date, else
+        receipt. ``cases.clocks`` counts from here."""
         return self.records_complete_date or self.received_date
 
     @property
@@ -182,6 +184,8 @@ class Case(FSMModelMixin, models.Model):
 
     @property
     def requesting_provider(self) -> TreatingProvider | None:
+        """The provider marked as requesting the treatment; None when none is (never a guess from the
+        other treating providers). Uses prefetched providers."""
         for provider in self.treating_providers.all():
             if provider.requesting:
                 return provider

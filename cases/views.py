@@ -13,16 +13,7 @@ from rules.contrib.views import permission_required
 
 from cases import intake
 from cases.filters import CaseFilter
-from cases.forms import (
-    AddRecordForm,
-    CaseForm,
-    DisputedItemFormSet,
-    ImportForm,
-    ProviderFormSet,
-    RecordFormSet,
-    RecordsCompleteForm,
-    place_intake_errors,
-)
+from cases.forms import AddRecordForm, CaseEntry, ImportForm, RecordsCompleteForm
 from cases.models import Case, IneligibleReason
 from cases.queries import cases_for_user
 from cases.rules import is_administrator
@@ -183,71 +174,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/import.html", {"form": form, "report": report})
 
 
-def _non_empty_rows(formset, key: str) -> list[tuple[int, dict]]:
-    return [
-        (k, f.cleaned_data)
-        for k, f in enumerate(formset.forms)
-        if getattr(f, "cleaned_data", None) and f.cleaned_data.get(key)
-    ]
-
-
 @permission_required("cases.manage_case", raise_exception=True)
 def case_create(request: HttpRequest) -> HttpResponse:
-    data = request.POST or None
-    files = request.FILES or None
-    case_form = CaseForm(data)
-    formsets = {
-        "providers": ProviderFormSet(data, prefix="providers"),
-        "items": DisputedItemFormSet(data, prefix="items"),
-        "records": RecordFormSet(data, files, prefix="records"),
-    }
-    if request.method == "POST" and case_form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
-        payload = case_form.payload()
-        providers = _non_empty_rows(formsets["providers"], "name")
-        items = _non_empty_rows(formsets["items"], "description")
-        records = [
-            (k, f.cleaned_data)
-            for k, f in enumerate(formsets["records"].forms)
-            if f.cleaned_data.get("title") or f.cleaned_data.get("text") or f.cleaned_data.get("file")
-        ]
-        payload["treating_providers"] = [
-            {"name": d["name"], "specialty": d["specialty"], "requesting": d["requesting"]}
-            for _, d in providers
-        ]
-        payload["disputed_items"] = [
-            {
-                "description": d["description"],
-                "quantity": d["quantity"],
-                "claims_administrator_guidelines": [
-                    g.strip() for g in d["claims_administrator_guidelines"].splitlines() if g.strip()
-                ],
-            }
-            for _, d in items
-        ]
-        pdfs: dict[str, bytes] = {}
-        payload["records"] = []
-        for n, (k, d) in enumerate(records):
-            record = {"title": d["title"], "kind": d["kind"]}
-            for key in ("author", "text"):
-                if d.get(key):
-                    record[key] = d[key]
-            record["date"] = d["date"].isoformat() if d.get("date") else None
-            if d.get("file"):
-                record["file"] = f"record-{n}.pdf"
-                pdfs[record["file"]] = formsets["records"].forms[k].pdf_bytes
-            payload["records"].append(record)
-        errors, pdf_bytes = intake.validate_case(payload, intake.mapping_resolver(pdfs))
-        if not errors:
-            case = intake.create_case(payload, pdf_bytes, by=request.user)
-            messages.success(request, f"Case {case.case_number} created.")
-            return redirect("cases:detail", case_number=case.case_number)
-        row_maps = {
-            "providers": {n: k for n, (k, _) in enumerate(providers)},
-            "items": {n: k for n, (k, _) in enumerate(items)},
-            "records": {n: k for n, (k, _) in enumerate(records)},
-        }
-        place_intake_errors(errors, case_form, formsets, row_maps)
+    entry = CaseEntry.bind(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if entry.is_valid():
+            case, errors = intake.submit_case(entry.payload(), entry.files, by=request.user)
+            if case is not None:
+                messages.success(request, f"Case {case.case_number} created.")
+                return redirect("cases:detail", case_number=case.case_number)
+            entry.place_errors(errors)
         messages.error(request, "The case was not created; correct the fields marked below.")
-    elif request.method == "POST":
-        messages.error(request, "The case was not created; correct the fields marked below.")
-    return render(request, "cases/case_form.html", {"form": case_form, **formsets})
+    return render(request, "cases/case_form.html", {"form": entry.form, **entry.formsets})

@@ -121,15 +121,14 @@ def case_facts_for(item, summary_text: str = "") -> CaseFacts:
     """CaseFacts for a disputed item's case (records, requesting provider, dates, prior guideline cited)."""
     case = item.case
     records = [Record(r.title, r.date, r.text or "") for r in case.records.all()]
-    providers = list(case.treating_providers.all())
-    requesting = next((p for p in providers if p.requesting), providers[0] if providers else None)
+    requesting = case.requesting_provider
     regions = detect_regions(" ".join(str(r) for r in (case.body_regions or [])))
     return CaseFacts(
         diagnoses=[str(d) for d in (case.diagnoses or [])],
         body_regions=regions,
         records=records,
         requesting_specialty=requesting.specialty if requesting else "",
-        request_date=case.ur_date_of_service or case.ur_decision_date,
+        request_date=case.request_date,
         injury_date=case.injury_date,
         claims_administrator_guidelines=[str(g) for g in (item.claims_administrator_guidelines or [])],
         summary_text=summary_text or "",

@@ -4,7 +4,6 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from reviews.assignment import services as assignment_services
-from reviews.assignment.conflicts import screen_conflicts
 from reviews.assignment.eligibility import evaluate_eligibility
 from reviews.assignment.forms import AssignmentAdminForm
 from reviews.assignment.queries import open_assignments
@@ -58,7 +57,9 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
         if not obj.pk:
             return "—"
         result = evaluate_eligibility(obj)
-        return "Eligible" if result.eligible else "Not eligible: " + " ".join(result.reasons)
+        return (
+            "Eligible" if result.eligible else "Not eligible: " + " ".join(r.message for r in result.reasons)
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         if "is_active" in form.changed_data:
@@ -69,11 +70,10 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
         """A newly declared affiliation may conflict with a case already assigned: say so at once."""
         super().save_related(request, form, formsets, change)
         for assignment in open_assignments().filter(reviewer=form.instance).select_related("case"):
-            for conflict in screen_conflicts(form.instance, assignment.case):
-                messages.warning(
-                    request,
-                    f"Case {assignment.case.case_number}: conflict found after assignment: {conflict}.",
-                )
+            assignment.reviewer = form.instance
+            for conflict in assignment_services.conflicts_found_after_assignment(assignment):
+                message = assignment_services.late_conflict_message(conflict)
+                messages.warning(request, f"Case {assignment.case.case_number}: {message}")
 
 
 @admin.register(AssignmentEvent)

@@ -171,7 +171,6 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
     case = factory.SubFactory(CaseFactory, status="assigned")
     reviewer = factory.SubFactory(ReviewerProfileFactory)
-    due_date = factory.LazyAttribute(lambda a: a.case.due_date)
     active = True
 
 

@@ -6,6 +6,7 @@ Every threshold lives here with its source, so a change of rule is a change of o
 from __future__ import annotations
 
 import datetime
+import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,37 @@ def requires_california_license(case: Case | None) -> bool:
     return policy == "expedited" and case.review_type == "expedited"
 
 
+class ReasonCode(enum.StrEnum):
+    """What a reason is about; code branches on these, never on the wording of a message."""
+
+    DEACTIVATED = "deactivated"
+    ON_LEAVE = "on_leave"
+    DISCIPLINARY_HISTORY = "disciplinary_history"
+    NO_LICENSE = "no_license"
+    NO_CURRENT_LICENSE = "no_current_license"
+    LICENSE_EXPIRED = "license_expired"
+    LICENSE_RESTRICTED = "license_restricted"
+    CALIFORNIA_LICENSE_REQUIRED = "california_license_required"
+    NO_CERTIFICATION = "no_certification"
+    CERTIFICATION_EXPIRED = "certification_expired"
+    TOO_FEW_YEARS = "too_few_years"
+    TOO_FEW_HOURS = "too_few_hours"
+    # warnings: eligible, but worth knowing
+    LICENSE_UNVERIFIED = "license_unverified"
+    LICENSE_LAPSES_BEFORE_DUE = "license_lapses_before_due"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason (or warning) with a code for the code and a message for the administrator."""
+
+    code: ReasonCode
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass(frozen=True)
 class ExpiringCredential:
     reviewer_id: int
@@ -63,8 +95,8 @@ class Eligibility:
     """The answer and the reasons; an administrator sees the reasons, never just a flag."""
 
     on: datetime.date
-    reasons: list[str] = field(default_factory=list)  # why not eligible
-    warnings: list[str] = field(default_factory=list)  # eligible, but worth knowing
+    reasons: list[Reason] = field(default_factory=list)  # why not eligible
+    warnings: list[Reason] = field(default_factory=list)  # eligible, but worth knowing
     expiring: list[ExpiringCredential] = field(default_factory=list)
 
     @property
@@ -73,6 +105,10 @@ class Eligibility:
 
     def __bool__(self) -> bool:
         return self.eligible
+
+    def has(self, code: ReasonCode) -> bool:
+        """Whether any reason or warning carries ``code``."""
+        return any(r.code == code for r in (*self.reasons, *self.warnings))
 
 
 def evaluate_eligibility(
@@ -94,55 +130,77 @@ def evaluate_eligibility(
             if reviewer.deactivated_at
             else ""
         )
-        result.reasons.append(f"Deactivated{when}.")
+        result.reasons.append(Reason(ReasonCode.DEACTIVATED, f"Deactivated{when}."))
     if reviewer.availability == Availability.ON_LEAVE:
-        result.reasons.append("On leave.")
+        result.reasons.append(Reason(ReasonCode.ON_LEAVE, "On leave."))
     if reviewer.disciplinary_history:
-        result.reasons.append("History of disciplinary action or sanctions (Labor Code 139.5(d)).")
+        result.reasons.append(
+            Reason(
+                ReasonCode.DISCIPLINARY_HISTORY,
+                "History of disciplinary action or sanctions (Labor Code 139.5(d)).",
+            )
+        )
 
     current = [lic for lic in licenses if lic.expires_on >= on and not lic.restricted]
     if not licenses:
-        result.reasons.append("No medical license on file.")
+        result.reasons.append(Reason(ReasonCode.NO_LICENSE, "No medical license on file."))
     elif not current:
-        result.reasons.append("No current, nonrestricted medical license.")
+        result.reasons.append(
+            Reason(ReasonCode.NO_CURRENT_LICENSE, "No current, nonrestricted medical license.")
+        )
     for lic in licenses:
         label = f"{lic.get_state_display()} license"
         if lic.expires_on < on:
             # The letter prints every state of licensure: an expired one would make it untrue.
-            result.reasons.append(f"{label} expired on {_fmt(lic.expires_on)}.")
+            result.reasons.append(
+                Reason(ReasonCode.LICENSE_EXPIRED, f"{label} expired on {_fmt(lic.expires_on)}.")
+            )
         elif lic.expires_on <= warn_until:
             result.expiring.append(ExpiringCredential(reviewer.pk, label, lic.expires_on))
         if lic.restricted:
-            result.reasons.append(f"{label} is restricted.")
+            result.reasons.append(Reason(ReasonCode.LICENSE_RESTRICTED, f"{label} is restricted."))
         if lic.verified_on is None:
-            result.warnings.append(f"{label} not yet verified.")
+            result.warnings.append(Reason(ReasonCode.LICENSE_UNVERIFIED, f"{label} not yet verified."))
     if requires_california_license(case) and not any(lic.state == "CA" for lic in current):
-        result.reasons.append("This case requires a current California license.")
+        result.reasons.append(
+            Reason(ReasonCode.CALIFORNIA_LICENSE_REQUIRED, "This case requires a current California license.")
+        )
 
     if REQUIRES_BOARD_CERTIFICATION and not certifications:
-        result.reasons.append("No board certification on file.")
+        result.reasons.append(Reason(ReasonCode.NO_CERTIFICATION, "No board certification on file."))
     for cert in certifications:
         label = f"{cert.get_specialty_display()} certification"
         if cert.expires_on and cert.expires_on < on:
-            result.reasons.append(f"{label} expired on {_fmt(cert.expires_on)}.")
+            result.reasons.append(
+                Reason(ReasonCode.CERTIFICATION_EXPIRED, f"{label} expired on {_fmt(cert.expires_on)}.")
+            )
         elif cert.expires_on and cert.expires_on <= warn_until:
             result.expiring.append(ExpiringCredential(reviewer.pk, label, cert.expires_on))
 
     if reviewer.years_in_practice <= MORE_THAN_YEARS_IN_PRACTICE:
         result.reasons.append(
-            f"{reviewer.years_in_practice} years in active practice; more than "
-            f"{MORE_THAN_YEARS_IN_PRACTICE} are required."
+            Reason(
+                ReasonCode.TOO_FEW_YEARS,
+                f"{reviewer.years_in_practice} years in active practice; more than "
+                f"{MORE_THAN_YEARS_IN_PRACTICE} are required.",
+            )
         )
     if reviewer.hours_per_week < MIN_HOURS_PER_WEEK:
         result.reasons.append(
-            f"{reviewer.hours_per_week} hours a week in active practice; at least {MIN_HOURS_PER_WEEK} "
-            "are required."
+            Reason(
+                ReasonCode.TOO_FEW_HOURS,
+                f"{reviewer.hours_per_week} hours a week in active practice; at least {MIN_HOURS_PER_WEEK} "
+                "are required.",
+            )
         )
     if case is not None and case.due_date:
         for lic in current:
             if lic.expires_on < case.due_date:
                 result.warnings.append(
-                    f"{lic.get_state_display()} license expires {_fmt(lic.expires_on)}, before the "
-                    f"case is due ({_fmt(case.due_date)})."
+                    Reason(
+                        ReasonCode.LICENSE_LAPSES_BEFORE_DUE,
+                        f"{lic.get_state_display()} license expires {_fmt(lic.expires_on)}, before the "
+                        f"case is due ({_fmt(case.due_date)}).",
+                    )
                 )
     return result

@@ -100,7 +100,7 @@ class AssignmentAdminForm(forms.ModelForm):
         fields = ["case", "reviewer"]
 
     def clean(self) -> dict:
-        from reviews.assignment.services import ASSIGNABLE_STATUSES, check_assignable
+        from reviews.assignment.services import check_assignable, is_assignable
 
         data = super().clean()
         case, reviewer = data.get("case"), data.get("reviewer")
@@ -110,7 +110,7 @@ class AssignmentAdminForm(forms.ModelForm):
             self.add_error(
                 "case", f"Case {case.case_number} is already assigned; reassign it from the case page."
             )
-        elif case.status not in ASSIGNABLE_STATUSES:
+        elif not is_assignable(case):
             self.add_error(
                 "case", f"Case {case.case_number} is {case.get_status_display().lower()}: not assignable."
             )

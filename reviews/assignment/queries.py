@@ -6,7 +6,7 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from cases.models import CaseStatus
+from cases.models import Case, CaseStatus
 from reviews.models import Assignment, ReviewerProfile
 
 # A case counts against a reviewer's capacity while it is being worked on.
@@ -59,3 +59,12 @@ def assignments_for_reviewer(user) -> QuerySet[Assignment]:
     if not user.is_authenticated:
         return Assignment.objects.none()
     return Assignment.objects.filter(active=True, reviewer__user=user).select_related("case", "reviewer")
+
+
+def cases_for_panel() -> QuerySet[Case]:
+    """Cases with what the assignment panel reads (parties, items, assignments) prefetched."""
+    return Case.objects.prefetch_related(
+        "treating_providers",
+        "disputed_items",
+        Prefetch("assignments", queryset=Assignment.objects.select_related("reviewer__user", "assigned_by")),
+    )

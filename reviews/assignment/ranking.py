@@ -1,8 +1,10 @@
 """Ranked expert-reviewer suggestions for a case, each with the reasons for its rank.
 
 Hard rules first (eligibility, conflicts, capacity): a reviewer that fails one is listed with the reason
-and can not be assigned. The rest are ordered by a score whose parts are constants below, so an
-administrator can read why one reviewer ranks above another.
+and can not be assigned. Of the rest, a reviewer with a license that lapses before the case is due comes
+after every reviewer whose licenses stay current: sign-off re-checks the credentials, so it could not sign
+the determination in time. Within each group reviewers are ordered by a score whose parts are constants
+below, so an administrator can read why one reviewer ranks above another.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils import timezone
 
 from reviews.assignment import specialties
 from reviews.assignment.conflicts import Conflict, case_parties, screen_affiliations
-from reviews.assignment.eligibility import Eligibility, evaluate_eligibility
+from reviews.assignment.eligibility import Eligibility, ReasonCode, evaluate_eligibility
 from reviews.assignment.queries import reviewers_with_workload
 from reviews.models.reviewers import Specialty
 
@@ -31,7 +33,6 @@ FREE_CAPACITY = 20  # times the share of the reviewer's capacity still free
 DUE_DATE_HEADROOM = 10  # fewer of the reviewer's open cases due before this one is better
 DUE_DATE_HEADROOM_EXPEDITED = 20  # expedited cases (3 days, Labor Code 4610.6(d)) weigh time more
 CROWDED_AT = 5  # this many open cases due first leaves no headroom
-LICENSE_LAPSES_BEFORE_DUE = -10
 
 
 @dataclass
@@ -53,12 +54,16 @@ class Suggestion:
     def capacity(self) -> int:
         return self.reviewer.max_open_cases
 
+    @property
+    def license_lapses_before_due(self) -> bool:
+        return self.eligibility.has(ReasonCode.LICENSE_LAPSES_BEFORE_DUE)
+
 
 def assignment_blockers(
     eligibility: Eligibility, conflicts: list[Conflict], open_cases: int, capacity: int
 ) -> list[str]:
     """Every reason a reviewer may not take a case; the one rule shared by the UI, admin and bulk."""
-    blockers = list(eligibility.reasons)
+    blockers = [reason.message for reason in eligibility.reasons]
     blockers += [f"Conflict of interest: {c}." for c in conflicts]
     if open_cases >= capacity:
         blockers.append(f"At capacity: {open_cases} of {capacity} open cases.")
@@ -108,8 +113,7 @@ def _score(suggestion: Suggestion, case: Case, wanted: Specialty | None, items: 
         when = f"due in {days} day{plural}" if days >= 0 else f"overdue by {-days} day{plural}"
         reasons.append(f"{suggestion.due_before} of its open cases due on or before this one ({when}).")
 
-    if case.due_date and any("before the case is due" in w for w in suggestion.eligibility.warnings):
-        score += LICENSE_LAPSES_BEFORE_DUE
+    if suggestion.license_lapses_before_due:
         reasons.append("A license lapses before the case is due.")
     if not suggestion.conflicts:
         reasons.append("No conflict with the case's parties.")
@@ -151,5 +155,14 @@ def rank_reviewers(
             suggestion.blockers.insert(0, "Currently assigned to this case.")
         _score(suggestion, case, wanted, items)
         suggestions.append(suggestion)
-    suggestions.sort(key=lambda s: (not s.assignable, -s.score, s.open_cases, str(s.reviewer), s.reviewer.pk))
+    suggestions.sort(
+        key=lambda s: (
+            not s.assignable,
+            s.license_lapses_before_due,
+            -s.score,
+            s.open_cases,
+            str(s.reviewer),
+            s.reviewer.pk,
+        )
+    )
     return suggestions

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,18 +19,18 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm import can_proceed
 
-from cases.models import Case, CaseStatus
+from cases.models import Case
 from cases.services import TransitionError, transition_case
-from reviews.assignment.conflicts import screen_conflicts
-from reviews.assignment.eligibility import evaluate_eligibility
-from reviews.assignment.queries import open_case_count
-from reviews.assignment.ranking import assignment_blockers
+from reviews.assignment.conflicts import Conflict, screen_conflicts
+from reviews.assignment.eligibility import Eligibility, ExpiringCredential, evaluate_eligibility
+from reviews.assignment.queries import open_case_count, reviewers_for_dashboard, reviewers_with_workload
+from reviews.assignment.ranking import Suggestion, assignment_blockers, rank_reviewers
 from reviews.models import Affiliation, AffiliationKind, Assignment, AssignmentEvent, ReviewerProfile
 
 logger = logging.getLogger(__name__)
 Action = AssignmentEvent.Action
-ASSIGNABLE_STATUSES = [CaseStatus.ELIGIBLE, CaseStatus.RECORDS_REQUESTED]
 
 
 class AssignmentError(Exception):
@@ -44,6 +44,21 @@ def check_assignable(case: Case, reviewer: ReviewerProfile, on: datetime.date | 
     return assignment_blockers(
         eligibility, screen_conflicts(reviewer, case), open_case_count(reviewer), reviewer.max_open_cases
     )
+
+
+def is_assignable(case: Case) -> bool:
+    """Whether the case's state machine allows assigning it now (``Case.assign``'s sources)."""
+    return can_proceed(case.assign)
+
+
+def conflicts_found_after_assignment(assignment: Assignment) -> list[Conflict]:
+    """Conflicts of the assigned reviewer with the case that the screen at assignment did not see
+    (an affiliation declared, or a party added, since). Uses prefetched affiliations and providers."""
+    return screen_conflicts(assignment.reviewer, assignment.case)
+
+
+def late_conflict_message(conflict: Conflict) -> str:
+    return f"Conflict found after assignment: {conflict}."
 
 
 def _active(case: Case) -> Assignment | None:
@@ -78,9 +93,7 @@ def _create(case: Case, reviewer: ReviewerProfile, by, on: datetime.date | None)
         )
     try:
         with transaction.atomic():
-            return Assignment.objects.create(
-                case=case, reviewer=reviewer, assigned_by=by, due_date=case.due_date
-            )
+            return Assignment.objects.create(case=case, reviewer=reviewer, assigned_by=by)
     except IntegrityError as exc:  # the database constraint: someone else's assignment got there first
         raise AssignmentError(f"Case {case.case_number} was assigned by someone else just now.") from exc
 
@@ -105,9 +118,11 @@ def notify_assigned(assignment: Assignment) -> None:
     if not email:
         return
     context = {
+        # Explicit fields, never the case itself, so the template can not reach PHI. The due date is the
+        # case's own: it moves when the records complete (cases.services.set_records_complete).
         "case_number": assignment.case.case_number,
         "review_type": assignment.case.get_review_type_display(),
-        "due_date": assignment.due_date,
+        "due_date": assignment.case.due_date,
         "dashboard_path": reverse("reviews:dashboard"),
         "site_url": settings.IMR_SITE_URL,
         "organisation": settings.IMR_ORGANISATION["name"],
@@ -133,7 +148,7 @@ def assign(
         current = _active(locked)
         if current:
             raise AssignmentError(_already_assigned_message(locked, current))
-        if locked.status not in ASSIGNABLE_STATUSES:
+        if not is_assignable(locked):
             raise AssignmentError(
                 f"Case {locked.case_number} is {locked.get_status_display().lower()}: only eligible cases "
                 "(or cases awaiting records) can be assigned."
@@ -307,3 +322,84 @@ def reactivate_reviewer(reviewer: ReviewerProfile, by) -> None:
     reviewer.deactivated_at = None
     reviewer.deactivation_reason = ""
     reviewer.save(update_fields=["is_active", "deactivated_at", "deactivation_reason"])
+
+
+# -- what the administrators' pages show -------------------------------------------------------------
+
+
+@dataclass
+class AssignmentPanel:
+    """The case page's assignment panel: the current assignment and what is wrong with it now, and the
+    ranked reviewers when the case can be (re)assigned."""
+
+    current: Assignment | None
+    current_problems: list[str]
+    assignable: bool
+    suggestions: list[Suggestion]
+
+    @property
+    def ranked(self) -> list[Suggestion]:
+        return [s for s in self.suggestions if s.assignable]
+
+    @property
+    def blocked(self) -> list[Suggestion]:
+        return [s for s in self.suggestions if not s.assignable]
+
+
+def assignment_panel(case: Case) -> AssignmentPanel:
+    """``case`` should come from ``queries.case_for_panel`` (its assignments and parties prefetched)."""
+    current = next((a for a in case.assignments.all() if a.active), None)
+    assignable = is_assignable(case) or current is not None
+    suggestions = rank_reviewers(case) if assignable else []
+    problems: list[str] = []
+    if current:
+        # The ranked list's reviewer has its credentials and affiliations prefetched.
+        suggested = next((s.reviewer for s in suggestions if s.reviewer.pk == current.reviewer_id), None)
+        if suggested is not None:
+            current.reviewer = suggested
+        current.case = case
+        problems += [late_conflict_message(c) for c in conflicts_found_after_assignment(current)]
+        problems += [r.message for r in evaluate_eligibility(current.reviewer, case=case).reasons]
+    return AssignmentPanel(current, problems, assignable, suggestions)
+
+
+@dataclass
+class ReviewerRoster:
+    """The Reviewers page: each reviewer's eligibility, credentials lapsing soon, the open cases of
+    reviewers no longer eligible, and conflicts found after assignment."""
+
+    rows: list[tuple[ReviewerProfile, Eligibility]] = field(default_factory=list)
+    expiring: list[tuple[ReviewerProfile, ExpiringCredential]] = field(default_factory=list)
+    stranded: list[tuple[ReviewerProfile, Eligibility, list[Assignment]]] = field(default_factory=list)
+    late_conflicts: list[tuple[Assignment, Conflict]] = field(default_factory=list)
+
+
+def reviewer_roster(on: datetime.date | None = None) -> ReviewerRoster:
+    on = on or timezone.localdate()
+    roster = ReviewerRoster()
+    for reviewer in reviewers_for_dashboard():
+        eligibility = evaluate_eligibility(reviewer, on=on)
+        roster.rows.append((reviewer, eligibility))
+        roster.expiring += [(reviewer, credential) for credential in eligibility.expiring]
+        if reviewer.open_assignment_list and not eligibility.eligible:
+            roster.stranded.append((reviewer, eligibility, reviewer.open_assignment_list))
+        for assignment in reviewer.open_assignment_list:
+            assignment.reviewer = reviewer  # prefetched affiliations
+            roster.late_conflicts += [(assignment, c) for c in conflicts_found_after_assignment(assignment)]
+    roster.expiring.sort(key=lambda pair: pair[1].expires_on)
+    return roster
+
+
+def bulk_screen(cases: list[Case]) -> list[dict]:
+    """For each reviewer, which of ``cases`` it may take (``ok``: case numbers) and why not the others
+    (``blocked``: case number and blockers); reviewers who may take the most first."""
+    reviewers = list(reviewers_with_workload(max((c.due_date for c in cases if c.due_date), default=None)))
+    screen: dict[int, dict] = {r.pk: {"reviewer": r, "ok": [], "blocked": []} for r in reviewers}
+    for case in cases:
+        for suggestion in rank_reviewers(case, reviewers=reviewers):
+            entry = screen[suggestion.reviewer.pk]
+            if suggestion.assignable:
+                entry["ok"].append(case.case_number)
+            else:
+                entry["blocked"].append((case.case_number, suggestion.blockers))
+    return sorted(screen.values(), key=lambda e: (-len(e["ok"]), str(e["reviewer"])))

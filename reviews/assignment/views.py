@@ -8,24 +8,15 @@ active assignments (anything else answers 404, the same as an assignment that do
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from cases.models import Case
 from reviews.assignment import services
-from reviews.assignment.conflicts import case_parties, screen_affiliations
-from reviews.assignment.eligibility import evaluate_eligibility
 from reviews.assignment.forms import AcceptForm, AssignForm, BulkAssignForm, DeclineForm, ReasonForm
-from reviews.assignment.queries import (
-    assignments_for_reviewer,
-    reviewers_for_dashboard,
-    reviewers_with_workload,
-)
-from reviews.assignment.ranking import rank_reviewers
+from reviews.assignment.queries import assignments_for_reviewer, cases_for_panel
 from reviews.models import Assignment, ReviewerProfile
 
 manage = permission_required("cases.manage_case", raise_exception=True)
@@ -37,39 +28,21 @@ ACCEPT_DECLINE = "reviews/assignment/_accept_decline.html"
 
 
 def _panel_case(case_number: str) -> Case:
-    return get_object_or_404(
-        Case.objects.prefetch_related(
-            "treating_providers",
-            "disputed_items",
-            Prefetch(
-                "assignments", queryset=Assignment.objects.select_related("reviewer__user", "assigned_by")
-            ),
-        ),
-        case_number=case_number,
-    )
+    return get_object_or_404(cases_for_panel(), case_number=case_number)
 
 
 def panel_context(case: Case, form: AssignForm | None = None, **extra) -> dict:
-    """Everything the assignment panel shows; used by the case page's include and the htmx views."""
-    current = next((a for a in case.assignments.all() if a.active), None)
-    assignable = case.status in services.ASSIGNABLE_STATUSES or current is not None
-    suggestions = rank_reviewers(case) if assignable else []
-    current_problems: list[str] = []
-    if current:
-        reviewer = next((s.reviewer for s in suggestions if s.reviewer.pk == current.reviewer_id), None)
-        reviewer = reviewer or current.reviewer
-        current_problems += [f"Conflict found after assignment: {c}." for c in screen_affiliations(
-            list(reviewer.affiliations.all()), case_parties(case)
-        )]  # fmt: skip
-        current_problems += evaluate_eligibility(reviewer, case=case).reasons
+    """Everything the assignment panel shows; used by the case page's include and the htmx views.
+    ``case`` comes from ``queries.cases_for_panel()``."""
+    panel = services.assignment_panel(case)
     return {
         "case": case,
-        "current": current,
-        "current_problems": current_problems,
-        "assignable": assignable,
-        "suggestions": suggestions,
-        "ranked": [s for s in suggestions if s.assignable],
-        "blocked": [s for s in suggestions if not s.assignable],
+        "current": panel.current,
+        "current_problems": panel.current_problems,
+        "assignable": panel.assignable,
+        "suggestions": panel.suggestions,
+        "ranked": panel.ranked,
+        "blocked": panel.blocked,
         "form": form,
         "events": case.assignment_events.select_related("actor", "from_reviewer__user", "to_reviewer__user"),
         **extra,
@@ -144,25 +117,8 @@ def unassign_case(request: HttpRequest, case_number: str) -> HttpResponse:
 def reviewer_list(request: HttpRequest) -> HttpResponse:
     """Every reviewer with its eligibility and reasons, workload, expiring credentials, and the open cases
     of deactivated reviewers or of reviewers whose conflicts were found after assignment."""
-    today = timezone.localdate()
-    rows, expiring, stranded, late_conflicts = [], [], [], []
-    for reviewer in reviewers_for_dashboard():
-        eligibility = evaluate_eligibility(reviewer, on=today)
-        rows.append({"reviewer": reviewer, "eligibility": eligibility})
-        expiring += [(reviewer, credential) for credential in eligibility.expiring]
-        if reviewer.open_assignment_list and not eligibility.eligible:
-            stranded.append((reviewer, eligibility, reviewer.open_assignment_list))
-        for assignment in reviewer.open_assignment_list:
-            for conflict in screen_affiliations(
-                list(reviewer.affiliations.all()), case_parties(assignment.case)
-            ):
-                late_conflicts.append((assignment, conflict))
-    expiring.sort(key=lambda pair: pair[1].expires_on)
-    return render(
-        request,
-        "reviews/assignment/reviewers.html",
-        {"rows": rows, "expiring": expiring, "stranded": stranded, "late_conflicts": late_conflicts},
-    )
+    roster = services.reviewer_roster()
+    return render(request, "reviews/assignment/reviewers.html", {"roster": roster})
 
 
 @require_POST
@@ -215,21 +171,10 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         )
         for case in cases:
             case.refresh_from_db()
-    # For each reviewer: which of the selected cases it may take, and why not the others.
-    reviewers = list(reviewers_with_workload(max((c.due_date for c in cases if c.due_date), default=None)))
-    screen: dict[int, dict] = {r.pk: {"reviewer": r, "ok": [], "blocked": []} for r in reviewers}
-    for case in cases:
-        for suggestion in rank_reviewers(case, reviewers=reviewers):
-            entry = screen[suggestion.reviewer.pk]
-            if suggestion.assignable:
-                entry["ok"].append(case.case_number)
-            else:
-                entry["blocked"].append((case.case_number, suggestion.blockers))
-    ranked_screen = sorted(screen.values(), key=lambda e: (-len(e["ok"]), str(e["reviewer"])))
     return render(
         request,
         "reviews/assignment/bulk.html",
-        {"form": form, "cases": cases, "screen": ranked_screen, "outcomes": outcomes},
+        {"form": form, "cases": cases, "screen": services.bulk_screen(cases), "outcomes": outcomes},
     )
 
 

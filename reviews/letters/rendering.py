@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from guidelines.services import is_mtus_citation
-from reviews.letters.texts import letter_texts
+from reviews.letters.texts import TYPED_CITATION_PREFIX, letter_texts
 from reviews.models import DeterminationLetter, ItemDecision, Review, ReviewStatus
 from reviews.models.reviewers import US_STATES, Specialty
 
@@ -74,14 +74,18 @@ def paragraphs(text: str) -> list[SafeString]:
 
 def _sentence(citation: str) -> str:
     citation = citation.strip().rstrip(".").strip()
-    prefix = "decision based on "
-    if citation.lower().startswith(prefix):
-        citation = citation[len(prefix) :]
+    if citation.lower().startswith(TYPED_CITATION_PREFIX):
+        citation = citation[len(TYPED_CITATION_PREFIX) :]
     return citation
 
 
+def decision_based_on_sentence(citation: str, texts: dict[str, str]) -> str:
+    """'Decision based on <citation>.' for one citation line, as the letter prints it."""
+    return texts["decision_based_on"].format(citation=_sentence(citation))
+
+
 def _based_on(citations: list[str], texts: dict[str, str]) -> list[str]:
-    return [texts["decision_based_on"].format(citation=_sentence(c)) for c in citations if _sentence(c)]
+    return [decision_based_on_sentence(c, texts) for c in citations if _sentence(c)]
 
 
 def organisation_guideline_sentences(decision: ItemDecision | None, texts: dict[str, str]) -> list[str]:
@@ -136,7 +140,11 @@ def letter_items(review: Review, texts: dict[str, str], *, final: bool) -> list[
         items.append(
             LetterItem(
                 heading=item.heading,
-                decision=decision.get_decision_display() if decision and decision.decision else "Not decided",
+                decision=(
+                    decision.get_decision_display()
+                    if decision and decision.decision
+                    else texts["not_decided"]
+                ),
                 claims_administrator_guideline=claims_administrator_sentences(
                     item.claims_administrator_guidelines, texts
                 ),

@@ -26,7 +26,7 @@ from reviews.letters.rendering import (
     render_letter_html,
     render_letter_pdf,
 )
-from reviews.models import DeterminationLetter, LetterStatus, Review, ReviewStatus
+from reviews.models import DeterminationLetter, LetterDownload, LetterStatus, Review, ReviewStatus
 
 logger = logging.getLogger(__name__)
 
@@ -304,6 +304,39 @@ def restore_missing_file(letter: DeterminationLetter) -> bool:
 
 def file_exists(letter: DeterminationLetter) -> bool:
     return bool(letter.file.name) and letter.file.storage.exists(letter.file.name)
+
+
+@dataclass(frozen=True)
+class Download:
+    """The answer to a download of a ready letter: its file (``restored`` if it had to be re-rendered),
+    or, when the file was missing and could not be reproduced, the version reissued in its place."""
+
+    letter: DeterminationLetter
+    restored: bool = False
+    reissued_as: DeterminationLetter | None = None
+
+
+def download_letter(letter: DeterminationLetter, by) -> Download:
+    """A ready letter for ``by`` to download, recorded (who, when, whether restored).
+
+    pretix: a download whose file is missing regenerates it. The same version re-renders to the same
+    bytes; if it cannot (the template changed since), the letter is reissued as a new version and
+    nothing is downloaded.
+    """
+    restored = False
+    if not file_exists(letter):
+        restored = restore_missing_file(letter)
+        if not restored:
+            new = regenerate_letter(
+                letter,
+                by=by,
+                reason=f"The file of version {letter.version} was missing and could not be reproduced "
+                "byte-for-byte; reissued.",
+            )
+            return Download(letter, reissued_as=new)
+    LetterDownload.objects.create(letter=letter, user=by, file_restored=restored)
+    logger.info("letter %s downloaded by user %s", letter.pk, by.pk)
+    return Download(letter, restored=restored)
 
 
 # -- the latest signed determination of a case (manage.py render_letter) ---------------------------

@@ -2,7 +2,8 @@
 
 Placeholders: ``{organisation}`` (IMR_ORGANISATION["name"]) and ``{short_name}``. Another organisation
 overrides any entry with the ``IMR_LETTER_TEXTS`` setting (a dict with some of these keys); templates
-never carry these sentences as literals.
+never carry these sentences as literals: ``letter.html`` and ``letter.css`` (included as a template) print
+``texts``, and the product's pages that show the letter's wording use ``{% load letter_tags %}``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,18 @@ from django.conf import settings
 
 DEFAULT_TEXTS: dict[str, str] = {
     "title": "Final Determination",
+    # The letterhead and the case header table.
+    "date_issued_label": "Date issued:",
+    "case_number_label": "Case Number:",
+    "date_assigned_label": "Date Assigned:",
+    "date_of_injury_label": "Date of Injury:",
+    "decision_date_label": "Decision Date:",
+    "ur_denial_date_label": "UR Denial Date:",
+    "priority_label": "Priority:",
+    "application_received_label": "Application Received:",
+    # The running header and footer on every page: "Case Number: CM15-0165834", "Page 1 of 3".
+    "page_label": "Page",
+    "page_of_label": "of",
     "how_made_heading": "HOW THE IMR FINAL DETERMINATION WAS MADE",
     "independence": (
         "{organisation} sent the complete case file to an expert reviewer. He/she has no affiliation with "
@@ -46,9 +59,14 @@ DEFAULT_TEXTS: dict[str, str] = {
         "The Claims Administrator did not cite any evidence-based criteria for its decision."
     ),
     "rationale_label": "Decision rationale:",
+    "not_decided": "Not decided",  # a preview's item without a decision yet
     "replaces": "This letter is version {version} and replaces version {previous} dated {previous_date}.",
     "preview_banner": "PREVIEW: not a determination. The letter is issued only after sign-off.",
 }
+
+
+# What a reviewer may have typed before a citation, copied from an earlier letter: "Decision based on ".
+TYPED_CITATION_PREFIX = DEFAULT_TEXTS["decision_based_on"].split("{citation}")[0].lower()
 
 
 def letter_texts() -> dict[str, str]:

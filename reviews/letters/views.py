@@ -7,8 +7,6 @@ public media URL.
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,9 +19,7 @@ from reviews.letters import rules as letter_rules
 from reviews.letters import services
 from reviews.letters.queries import letters_for_user
 from reviews.letters.rendering import render_letter_html
-from reviews.models import DeterminationLetter, LetterDownload
-
-logger = logging.getLogger(__name__)
+from reviews.models import DeterminationLetter
 
 PRIVATE = "private, no-store"
 
@@ -78,26 +74,14 @@ def letter_download(request: HttpRequest, case_number: str, version: int) -> Htt
         status = letter.get_status_display().lower()
         messages.info(request, f"Version {letter.version} of the letter is {status}.")
         return redirect("reviews:letter_case", case_number=case_number)
-    restored = False
-    if not services.file_exists(letter):
-        # pretix: a download whose file is missing regenerates it. The same version re-renders to the same
-        # bytes; if it cannot (the template changed since), the letter is reissued as a new version.
-        restored = services.restore_missing_file(letter)
-        if not restored:
-            new = services.regenerate_letter(
-                letter,
-                by=request.user,
-                reason=f"The file of version {letter.version} was missing and could not be reproduced "
-                "byte-for-byte; reissued.",
-            )
-            messages.warning(
-                request,
-                f"The file of version {letter.version} was missing; the letter is being reissued as "
-                f"version {new.version}.",
-            )
-            return redirect("reviews:letter_case", case_number=case_number)
-    LetterDownload.objects.create(letter=letter, user=request.user, file_restored=restored)
-    logger.info("letter %s downloaded by user %s", letter.pk, request.user.pk)
+    download = services.download_letter(letter, by=request.user)
+    if download.reissued_as is not None:
+        messages.warning(
+            request,
+            f"The file of version {letter.version} was missing; the letter is being reissued as "
+            f"version {download.reissued_as.version}.",
+        )
+        return redirect("reviews:letter_case", case_number=case_number)
     response = FileResponse(
         letter.file.open("rb"),
         as_attachment=True,

@@ -15,7 +15,6 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
-    due_date = models.DateField(null=True, blank=True, help_text="The case's determination due date.")
     accepted_at = models.DateTimeField(null=True, blank=True)
     conflict_attested_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)

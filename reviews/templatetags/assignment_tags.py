@@ -9,8 +9,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def assignment_panel(context, case) -> SafeString:
-    from reviews.assignment.views import PANEL, _panel_case, panel_context
+    from reviews.assignment.queries import cases_for_panel
+    from reviews.assignment.views import PANEL, panel_context
 
-    return render_to_string(
-        PANEL, panel_context(_panel_case(case.case_number)), request=context.get("request")
-    )
+    case = cases_for_panel().get(pk=case.pk)
+    return render_to_string(PANEL, panel_context(case), request=context.get("request"))

@@ -51,10 +51,10 @@ def credentials_problems(profile: ReviewerProfile, on: datetime.date, case=None)
     practice thresholds, California license where the case needs it. Being on leave does not undo a
     determination already written, so it does not block signing.
     """
-    from reviews.assignment.eligibility import evaluate_eligibility
+    from reviews.assignment.eligibility import ReasonCode, evaluate_eligibility
 
     reasons = evaluate_eligibility(profile, on=on, case=case).reasons
-    return [r.rstrip(".") for r in reasons if r != "On leave."]
+    return [r.message.rstrip(".") for r in reasons if r.code != ReasonCode.ON_LEAVE]
 
 
 def _item_checks(decision: ItemDecision) -> list[Check]:

@@ -78,3 +78,25 @@ def test_ranking_a_case_costs_the_same_queries_for_few_or_many_reviewers(django_
         affiliate(reviewer_with_credentials(), "Somewhere Else")
     with django_assert_max_num_queries(len(few.captured_queries)):
         rank_reviewers(case)
+
+
+def test_a_reviewer_whose_license_lapses_before_the_due_date_ranks_below_one_whose_license_stays_current():
+    """Sign-off re-checks the credentials, so the lapsing reviewer could not sign: even with the better
+    specialty fit it comes after every assignable reviewer whose license stays current."""
+    import datetime
+
+    from django.utils import timezone
+
+    case = eligible_case(requester_specialty="Orthopedic Surgery")
+    lapses_on = timezone.localdate() + datetime.timedelta(days=10)
+    assert lapses_on < case.due_date
+    lapsing = reviewer_with_credentials(specialties=("orthopedic_surgery",), user__username="ortho_lapsing")
+    lapsing.licenses.update(expires_on=lapses_on)
+    reviewer_with_credentials(specialties=("sports_medicine",), user__username="sports_current")
+    reviewer_with_credentials(specialties=("psychiatry",), user__username="psych_current")
+
+    ranked = rank_reviewers(case)
+    assert _names(ranked) == ["sports_current", "psych_current", "ortho_lapsing"]
+    assert all(s.assignable for s in ranked)
+    assert "A license lapses before the case is due." in ranked[-1].reasons
+    assert "A license lapses before the case is due." not in ranked[0].reasons

@@ -32,7 +32,6 @@ def test_assign_records_who_when_and_moves_the_case(
     case.refresh_from_db()
     assert case.status == "assigned"
     assert assignment.active and assignment.reviewer == ortho and assignment.assigned_by == admin_user
-    assert assignment.due_date == case.due_date  # the assignment deadline is the case's due date
     event = AssignmentEvent.objects.get(case=case)
     assert (event.action, event.actor, event.to_reviewer, event.reason) == (
         "assigned",
@@ -43,6 +42,8 @@ def test_assign_records_who_when_and_moves_the_case(
     transition = CaseTransition.objects.get(case=case, transition="assign")
     assert transition.actor == admin_user
     assert len(mailoutbox) == 1
+    due = case.due_date  # the assignment's deadline is the case's due date
+    assert f"Determination due: {due:%B} {due.day}, {due.year}" in mailoutbox[0].body
 
 
 def test_the_email_names_only_the_case_number(
@@ -108,6 +109,18 @@ def test_only_eligible_cases_can_be_assigned(admin_user, ortho):
     case = eligible_case(status="eligibility_review")
     with pytest.raises(AssignmentError, match="only eligible cases"):
         services.assign(case, ortho, by=admin_user)
+
+
+@pytest.mark.parametrize("status", ["eligible", "records_requested", "received", "insufficient_records"])
+def test_the_case_state_machine_decides_which_cases_can_be_assigned(admin_user, ortho, status):
+    """``Case.assign``'s sources are the one list: a case awaiting records can be assigned too."""
+    case = eligible_case(status=status)
+    if status in ("eligible", "records_requested"):
+        assert services.assign(case, ortho, by=admin_user).active
+        assert case.status == "assigned"
+    else:
+        with pytest.raises(AssignmentError, match="only eligible cases"):
+            services.assign(case, ortho, by=admin_user)
 
 
 def test_the_database_allows_one_active_assignment_per_case(ortho):

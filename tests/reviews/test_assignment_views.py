@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -218,6 +219,33 @@ def test_admin_site_refuses_an_expired_reviewer(admin_client):
     )
     assert "California license expired on" in response.content.decode()
     assert not Assignment.objects.exists()
+
+
+def test_the_due_date_shown_follows_the_case_when_the_records_complete(
+    admin_client, admin_user, reviewer, mailoutbox
+):
+    """The panel, the accept page and the e-mail read the case's due date: no stale copy."""
+    from django.utils import timezone
+
+    from cases.services import set_records_complete
+
+    today = timezone.localdate()
+    case = eligible_case(records_complete_date=None, received_date=today - datetime.timedelta(days=10))
+    assignment = services.assign(case, reviewer, by=admin_user)
+    set_records_complete(case, today)
+    new_due = today + datetime.timedelta(days=30)
+    case.refresh_from_db()
+    assert case.due_date == new_due
+    shown = f"{new_due:%b} {new_due.day}, {new_due.year}"
+
+    panel = admin_client.get(reverse("reviews:assignment:panel", args=[case.case_number])).content.decode()
+    assert f"due {shown}" in panel
+    reviewer_client = Client()
+    reviewer_client.force_login(reviewer.user)
+    accept_page = reviewer_client.get(reverse("reviews:workspace", args=[case.case_number])).content.decode()
+    assert f"determination due {shown}" in accept_page
+    services.notify_assigned(Assignment.objects.get(pk=assignment.pk))
+    assert f"Determination due: {new_due:%B} {new_due.day}, {new_due.year}" in mailoutbox[-1].body
 
 
 # -- the reviewer's accept / decline ------------------------------------------------------------------

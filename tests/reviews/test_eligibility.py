@@ -8,11 +8,15 @@ import pytest
 from django.urls import reverse
 
 from reviews.assignment import eligibility as rules
-from reviews.assignment.eligibility import evaluate_eligibility
+from reviews.assignment.eligibility import ReasonCode, evaluate_eligibility
 from tests.factories import CaseFactory, CertificationFactory, LicenseFactory, reviewer_with_credentials
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 3, 10)
+
+
+def messages(reasons) -> list[str]:
+    return [reason.message for reason in reasons]
 
 
 def test_a_qualified_reviewer_is_eligible(reviewer):
@@ -29,10 +33,13 @@ def test_practice_thresholds_come_from_the_letter_statement():
     six_years = reviewer_with_credentials(years_in_practice=6, hours_per_week=24)
     part_time = reviewer_with_credentials(years_in_practice=20, hours_per_week=23)
     assert not evaluate_eligibility(five_years, on=DAY).eligible
-    assert "5 years in active practice; more than 5 are required." in evaluate_eligibility(five_years).reasons
+    assert "5 years in active practice; more than 5 are required." in messages(
+        evaluate_eligibility(five_years).reasons
+    )
     assert evaluate_eligibility(six_years, on=DAY).eligible
     reasons = evaluate_eligibility(part_time, on=DAY).reasons
-    assert reasons == ["23 hours a week in active practice; at least 24 are required."]
+    assert messages(reasons) == ["23 hours a week in active practice; at least 24 are required."]
+    assert [r.code for r in reasons] == [ReasonCode.TOO_FEW_HOURS]
 
 
 def test_a_license_expiring_on_the_day_is_still_current_and_the_day_after_it_is_not():
@@ -41,8 +48,8 @@ def test_a_license_expiring_on_the_day_is_still_current_and_the_day_after_it_is_
     assert evaluate_eligibility(reviewer, on=DAY).eligible
     result = evaluate_eligibility(reviewer, on=DAY + datetime.timedelta(days=1))
     assert not result.eligible
-    assert "No current, nonrestricted medical license." in result.reasons
-    assert "California license expired on Mar 10, 2026." in result.reasons
+    assert "No current, nonrestricted medical license." in messages(result.reasons)
+    assert "California license expired on Mar 10, 2026." in messages(result.reasons)
 
 
 def test_an_expired_license_in_another_state_makes_the_reviewer_ineligible():
@@ -50,18 +57,19 @@ def test_an_expired_license_in_another_state_makes_the_reviewer_ineligible():
     reviewer = reviewer_with_credentials(states=("CA",))
     LicenseFactory(reviewer=reviewer, state="NY", expires_on=DAY - datetime.timedelta(days=1))
     result = evaluate_eligibility(reviewer, on=DAY)
-    assert result.reasons == ["New York license expired on Mar 9, 2026."]
+    assert messages(result.reasons) == ["New York license expired on Mar 9, 2026."]
+    assert [r.code for r in result.reasons] == [ReasonCode.LICENSE_EXPIRED]
 
 
 def test_no_license_restricted_license_and_no_certification():
     nothing = reviewer_with_credentials(states=(), specialties=())
-    assert evaluate_eligibility(nothing, on=DAY).reasons == [
+    assert messages(evaluate_eligibility(nothing, on=DAY).reasons) == [
         "No medical license on file.",
         "No board certification on file.",
     ]
     restricted = reviewer_with_credentials(states=())
     LicenseFactory(reviewer=restricted, restricted=True, expires_on=DAY + datetime.timedelta(days=400))
-    assert evaluate_eligibility(restricted, on=DAY).reasons == [
+    assert messages(evaluate_eligibility(restricted, on=DAY).reasons) == [
         "No current, nonrestricted medical license.",
         "California license is restricted.",
     ]
@@ -74,11 +82,18 @@ def test_expired_certification_deactivation_leave_and_discipline_each_give_a_rea
     CertificationFactory(
         reviewer=reviewer, specialty="neurology", expires_on=DAY - datetime.timedelta(days=2)
     )
-    reasons = evaluate_eligibility(reviewer, on=DAY).reasons
+    result = evaluate_eligibility(reviewer, on=DAY)
+    reasons = messages(result.reasons)
     assert "Deactivated." in reasons
     assert "On leave." in reasons
     assert "History of disciplinary action or sanctions (Labor Code 139.5(d))." in reasons
     assert "Neurology certification expired on Mar 8, 2026." in reasons
+    assert {r.code for r in result.reasons} == {
+        ReasonCode.DEACTIVATED,
+        ReasonCode.ON_LEAVE,
+        ReasonCode.DISCIPLINARY_HISTORY,
+        ReasonCode.CERTIFICATION_EXPIRED,
+    }
 
 
 def test_california_license_required_by_policy(settings):
@@ -89,10 +104,11 @@ def test_california_license_required_by_policy(settings):
     assert evaluate_eligibility(texan, case=expedited).eligible
     settings.IMR_CALIFORNIA_LICENSE_REQUIRED = "expedited"
     assert evaluate_eligibility(texan, case=standard).eligible
-    assert (
-        "This case requires a current California license."
-        in evaluate_eligibility(texan, case=expedited).reasons
-    )
+    assert evaluate_eligibility(texan, case=expedited).reasons == [
+        rules.Reason(
+            ReasonCode.CALIFORNIA_LICENSE_REQUIRED, "This case requires a current California license."
+        )
+    ]
     settings.IMR_CALIFORNIA_LICENSE_REQUIRED = "always"
     assert not evaluate_eligibility(texan, case=standard).eligible
     californian = reviewer_with_credentials(states=("CA",))
@@ -144,3 +160,16 @@ def test_reviewers_page_shows_why_not_eligible_and_expiring_credentials(admin_cl
     assert "Credentials expiring within 30 days" in page
     assert "California license expires" in page
     assert "10 hours a week in active practice; at least 24 are required." in page
+
+
+def test_a_license_lapsing_before_the_case_is_due_is_a_coded_warning_not_a_reason():
+    reviewer = reviewer_with_credentials(states=())
+    case = CaseFactory()
+    LicenseFactory(reviewer=reviewer, state="CA", expires_on=case.due_date - datetime.timedelta(days=1))
+    result = evaluate_eligibility(reviewer, case=case)
+    assert result.eligible
+    assert result.has(ReasonCode.LICENSE_LAPSES_BEFORE_DUE)
+    assert "before the case is due" in messages(result.warnings)[0]
+    on_the_day = reviewer_with_credentials(states=())
+    LicenseFactory(reviewer=on_the_day, state="CA", expires_on=case.due_date)
+    assert not evaluate_eligibility(on_the_day, case=case).has(ReasonCode.LICENSE_LAPSES_BEFORE_DUE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from reviews.letters.rendering import (
@@ -139,6 +140,25 @@ def test_fixed_paragraphs_can_be_reworded_by_settings(settings, review):
     settings.IMR_LETTER_TEXTS = {"summary_intro": "Summary prepared by {organisation}:"}
     html = render_letter_html(review)
     assert "Summary prepared by MAXIMUS Federal Services:" in html
+
+
+def test_every_letter_label_and_the_pages_showing_them_come_from_the_texts(settings, review, client):
+    """The header labels and the item labels are texts too: reworded once, they change in the letter,
+    its running header and the reviewer's read-only view of the signed review."""
+    settings.IMR_LETTER_TEXTS = {
+        "case_number_label": "Case No.",
+        "claims_administrator_label": "Payer guideline:",
+        "decision_based_on": "Relied on {citation}.",
+    }
+    html = render_letter_html(review)
+    assert '<th scope="row">Case No.</th>' in html
+    assert 'content: "Case No. " string(case-number);' in html
+    assert "Payer guideline:" in html and "Claims Administrator guideline:" not in html
+    assert "Relied on MTUS Low Back Complaints 2004" in html and "Decision based on" not in html
+    client.force_login(review.reviewer.user)
+    page = client.get(reverse("reviews:workspace", args=[review.case.case_number])).content.decode()
+    assert "Payer guideline: Relied on " in page
+    assert "Claims Administrator guideline" not in page and "Decision based on" not in page
 
 
 def test_credentials_come_from_the_sign_off_snapshot_not_todays_profile(review):
