@@ -16,8 +16,7 @@ from django.db import transaction
 
 from cases.intake import EXAMPLE_CASE_PATH, import_file
 from cases.models import Case
-from cases.roles import ensure_roles
-from cases.rules import ADMINISTRATOR, QA, REVIEWER
+from imr_site.roles import ADMINISTRATOR, QA, REVIEWER, ensure_roles
 from reviews.models import Certification, License, ReviewerProfile
 
 # Documented in the README. Demo only: never load these into a production database.
@@ -229,19 +228,19 @@ def _assign(case: Case, username: str, admin, accepted: bool):
 
 def draft_review(case: Case, username: str, summary: str, decisions: list[tuple[str, str, str]]):
     """Write the review through the workspace's own services, as the reviewer would."""
-    from reviews.workspace import services
+    from reviews.workspace import drafts
 
     user = get_user_model().objects.get(username=username)
-    review = services.start_or_get_review(case, user)
+    review = drafts.start_review(case, user)
     if not review.is_editable or review.revision:
         return review
-    data = {services.SUMMARY_KEY: summary}
+    data = {drafts.SUMMARY_KEY: summary}
     items = list(case.disputed_items.all())
     for item, (decision, citation, rationale) in zip(items, decisions, strict=False):
-        data[services.item_key(item.pk, "decision")] = decision
-        data[services.item_key(item.pk, "guideline_citations")] = citation
-        data[services.item_key(item.pk, "rationale")] = rationale
-    services.save_draft(review, data, review.revision, by=user)
+        data[drafts.item_key(item.pk, "decision")] = decision
+        data[drafts.item_key(item.pk, "guideline_citations")] = citation
+        data[drafts.item_key(item.pk, "rationale")] = rationale
+    drafts.save_draft(review, data, review.revision, by=user)
     review.refresh_from_db()
     return review
 
@@ -251,7 +250,7 @@ def load_workspace_demo(users: dict) -> list[str]:
     in review with a draft, and in QA. Each step runs only if the case has not reached it yet."""
     from cases.intake import import_payload
     from reviews.models import ReviewStatus
-    from reviews.workspace import services
+    from reviews.workspace import signoff
 
     admin = users["admin"]
     lines = []
@@ -282,7 +281,7 @@ def load_workspace_demo(users: dict) -> list[str]:
         [("Overturned", "MTUS Shoulder Complaints 2004, Section(s): Initial Care", QA_RATIONALE)],
     )
     if review.status == ReviewStatus.DRAFT:
-        services.submit_for_qa(review, by=users["dr.chen"])
+        signoff.submit_for_qa(review, by=users["dr.chen"])
 
     seed = cases[SEED_CASE_NUMBER]
     _assign(seed, "dr.rivera", admin, accepted=True)
@@ -290,10 +289,10 @@ def load_workspace_demo(users: dict) -> list[str]:
         review = draft_review(seed, "dr.rivera", SEED_SUMMARY, SEED_DECISIONS)
         if review.status == ReviewStatus.DRAFT:
             if settings.IMR_QA_REQUIRED:
-                services.submit_for_qa(review, by=users["dr.rivera"])
-                services.qa_approve(review, by=users["qa"])
+                signoff.submit_for_qa(review, by=users["dr.rivera"])
+                signoff.qa_approve(review, by=users["qa"])
             else:
-                services.sign_off(review, by=users["dr.rivera"])
+                signoff.sign_off(review, by=users["dr.rivera"])
     for number in [*DEMO_CASE_NUMBERS, SEED_CASE_NUMBER]:
         case = Case.objects.get(case_number=number)
         lines.append(f"case {number}: {case.get_status_display().lower()}")

@@ -9,5 +9,7 @@ Plain modules, one direction of imports (models <- these <- views/forms/admin):
 - ``ranking``: ``rank_reviewers(case) -> list[Suggestion]`` (score, reasons, blockers).
 - ``services``: ``assign``, ``reassign``, ``unassign``, ``bulk_assign``, ``accept_assignment``,
   ``decline_assignment``, ``deactivate_reviewer``, ``check_assignable``; raise ``AssignmentError``.
-- ``queries``: ``reviewers_with_workload``, ``open_assignments``, ``assignments_for_reviewer(user)``.
+- ``queries``: ``reviewers_with_workload``, ``open_assignments``.
+
+Who may assign and who answers an assignment: ``reviews/rules.py``.
 """
