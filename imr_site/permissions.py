@@ -1,7 +1,9 @@
 """``object_permission_required``: a view declares its rule and the object the rule is about.
 
 Like ``rules.contrib.views.permission_required(perm, fn=...)``, but the object is fetched once and handed
-to the view, so the view does not look it up a second time. ``fetch`` answers 404 for what the user may
+to the view, so the view does not look it up a second time, and the rule is asked of the rules registry
+(``rules.has_perm``): Django's shortcut that grants a superuser every permission does not apply, so a
+superuser does not, for example, sign a review it is not assigned. ``fetch`` answers 404 for what the user may
 not see at all (a case assigned to someone else looks like a case that does not exist); the rule answers
 403 for what the user sees but may not do.
 """
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
@@ -26,7 +29,7 @@ def object_permission_required(
         @wraps(view)
         def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             obj = fetch(request, **kwargs)
-            if not request.user.has_perm(perm, obj):
+            if not rules.has_perm(perm, request.user, obj):
                 raise PermissionDenied
             return view(request, obj, **kwargs)
 

@@ -43,10 +43,10 @@ rules.add_perm("reviews.amend_determination", is_administrator)
 # -- assignments -------------------------------------------------------------------------------------
 @rules.predicate
 def is_assignment_holder(user, assignment) -> bool:
-    """The reviewer of an active assignment (the same as ``Assignment.objects.active().held_by(user)``)."""
+    """The reviewer of an active assignment: one of ``Assignment.objects.active().held_by(user)``."""
     if assignment is None:
         return False
-    return assignment.active and user.is_authenticated and assignment.reviewer.user_id == user.pk
+    return type(assignment).objects.active().held_by(user).filter(pk=assignment.pk).exists()
 
 
 # Assign, reassign and unassign cases; manage reviewers (object: a Case, or none).
@@ -59,9 +59,9 @@ rules.add_perm("reviews.answer_assignment", is_assignment_holder)
 @rules.predicate
 def is_letter_reviewer(user, letter) -> bool:
     """The reviewer who signed the letter's review, or the one actively assigned to its case."""
-    if letter is None or not user.is_authenticated:
+    if letter is None:
         return False
-    return letter.review.reviewer.user_id == user.pk or is_assigned_reviewer(user, letter.case)
+    return is_own_review(user, letter.review) or is_assigned_reviewer(user, letter.case)
 
 
 # Read (status, download, history of the current version): agrees with DeterminationLetter.visible_to.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+import rules
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +32,7 @@ def _letter(request: HttpRequest, case_number: str, version: int) -> Determinati
 
 
 def _status_context(request: HttpRequest, letter: DeterminationLetter | None) -> dict:
-    return {"letter": letter, "can_manage": request.user.has_perm("reviews.regenerate_letter", letter)}
+    return {"letter": letter, "can_manage": rules.has_perm("reviews.regenerate_letter", request.user, letter)}
 
 
 read_letter = object_permission_required("reviews.read_letter", _letter)
@@ -50,7 +51,7 @@ def letter_case(request: HttpRequest, case_number: str) -> HttpResponse:
     )
     if case is None or not visible:
         raise Http404("No such case.")
-    can_manage = request.user.has_perm("reviews.regenerate_letter")
+    can_manage = rules.has_perm("reviews.regenerate_letter", request.user)
     history = []
     if can_manage:
         history = list(

@@ -8,6 +8,7 @@ amendment is a new version that points to the one it replaces.
 
 from __future__ import annotations
 
+import rules
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -48,8 +49,15 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(status=ReviewStatus.SIGNED).order_by("-version").first()
 
 
-def _may_amend(review: Review, user) -> bool:
-    return user.has_perm("reviews.amend_determination", review.case)
+def _rule(name: str):
+    """A transition's ``permission=``: the rule from ``reviews/rules.py``, asked of the rules registry (never
+    Django's superuser shortcut, so a superuser does not sign or QA a review it does not hold)."""
+
+    def check(review: Review, user) -> bool:
+        obj = review.case if name == "reviews.amend_determination" else review
+        return rules.has_perm(name, user, obj)
+
+    return check
 
 
 class Review(FSMModelMixin, models.Model):
@@ -113,7 +121,7 @@ class Review(FSMModelMixin, models.Model):
         field=status,
         source=ReviewStatus.DRAFT,
         target=ReviewStatus.IN_QA,
-        permission="reviews.sign_off_review",
+        permission=_rule("reviews.sign_off_review"),
     )
     def submit_for_qa(self) -> None:
         """The reviewer signs the draft over to QA; read-only until QA answers."""
@@ -123,27 +131,36 @@ class Review(FSMModelMixin, models.Model):
         field=status,
         source=ReviewStatus.DRAFT,
         target=ReviewStatus.SIGNED,
-        permission="reviews.sign_off_review",
+        permission=_rule("reviews.sign_off_review"),
     )
     def sign(self, signer) -> None:
         """The reviewer signs (no QA asked for)."""
         self._signed_by(signer)
 
     @transition(
-        field=status, source=ReviewStatus.IN_QA, target=ReviewStatus.SIGNED, permission="reviews.qa_review"
+        field=status,
+        source=ReviewStatus.IN_QA,
+        target=ReviewStatus.SIGNED,
+        permission=_rule("reviews.qa_review"),
     )
     def approve(self, signer) -> None:
         """QA agrees: signed in the reviewer's name."""
         self._signed_by(signer)
 
     @transition(
-        field=status, source=ReviewStatus.IN_QA, target=ReviewStatus.DRAFT, permission="reviews.qa_review"
+        field=status,
+        source=ReviewStatus.IN_QA,
+        target=ReviewStatus.DRAFT,
+        permission=_rule("reviews.qa_review"),
     )
     def return_to_draft(self) -> None:
         """QA sends the review back to the reviewer with comments."""
 
     @transition(
-        field=status, source=ReviewStatus.SIGNED, target=ReviewStatus.SUPERSEDED, permission=_may_amend
+        field=status,
+        source=ReviewStatus.SIGNED,
+        target=ReviewStatus.SUPERSEDED,
+        permission=_rule("reviews.amend_determination"),
     )
     def supersede(self) -> None:
         """An amendment replaces this signed review; it stays readable."""

@@ -6,6 +6,7 @@ reviewer's name, carrying the signed text over for the reviewer to change.
 
 from __future__ import annotations
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
@@ -19,7 +20,7 @@ from reviews.workspace.errors import WorkspaceError
 
 def amend(case: Case, by, reason: str) -> Review:
     """An administrator reopens a signed determination as a new version; the signed one stays readable."""
-    if not by.has_perm("reviews.amend_determination", case):
+    if not rules.has_perm("reviews.amend_determination", by, case):
         raise PermissionDenied("Only an administrator amends a signed determination.")
     if not reason or not reason.strip():
         raise WorkspaceError("say why the determination is amended.", field="reason")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -88,7 +89,7 @@ def _require_editor(user, review: Review) -> None:
         raise FrozenReviewError(f"{review} is {review.get_status_display().lower()}; it cannot change.")
     if review.is_in_qa:
         raise WorkspaceError("The review is with quality assurance; it can change once returned.")
-    if not user.has_perm("reviews.edit_review", review):
+    if not rules.has_perm("reviews.edit_review", user, review):
         raise PermissionDenied("Only the assigned reviewer edits this review.")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -103,7 +104,7 @@ def submit_for_qa(review: Review, by, base_revision: int | None = None) -> Revie
 
 
 def _lock_in_qa(review: Review, by) -> Review:
-    if not by.has_perm("reviews.qa_review", review):
+    if not rules.has_perm("reviews.qa_review", by, review):
         raise PermissionDenied(
             "Only a quality-assurance reader answers a QA request, never on its own review."
         )

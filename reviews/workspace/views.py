@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -59,7 +60,7 @@ def _letter_preview_url(case: Case) -> str | None:
 
 def _editable(user, review: Review | None) -> bool:
     """The review form shows only to its reviewer, and only while the review is a draft."""
-    return bool(review and review.is_editable and user.has_perm("reviews.edit_review", review))
+    return bool(review and review.is_editable and rules.has_perm("reviews.edit_review", user, review))
 
 
 # -- dashboard ---------------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _workspace_context(request: HttpRequest, case: Case, review: Review | None) -> dict:
     user = request.user
     assignment = drafts.active_assignment(case)
-    is_assignee = bool(assignment and user.has_perm("reviews.answer_assignment", assignment))
+    is_assignee = bool(assignment and rules.has_perm("reviews.answer_assignment", user, assignment))
     context = {
         "case": case,
         "review": review,

@@ -255,8 +255,9 @@ def test_qa_returns_the_draft_with_comments(review, qa_user, settings, reviewer_
     settings.IMR_QA_REQUIRED = True
     complete(review)
     signoff.sign_off(review, by=review.reviewer.user)
-    with pytest.raises(errors.WorkspaceError, match="Comments"):
+    with pytest.raises(errors.WorkspaceError, match="say what the reviewer should change") as missing:
         signoff.qa_return(review, by=qa_user, comments="")
+    assert missing.value.field == "comments"
     returned = signoff.qa_return(review, by=qa_user, comments="Cite the page for the visit limit.")
     assert returned.status == "draft"
     page = reviewer_client.get(reverse("reviews:workspace", args=[review.case.case_number])).content.decode()
