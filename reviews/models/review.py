@@ -49,13 +49,13 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(status=ReviewStatus.SIGNED).order_by("-version").first()
 
 
-def _rule(name: str):
-    """A transition's ``permission=``: the rule from ``reviews/rules.py``, asked of the rules registry (never
-    Django's superuser shortcut, so a superuser does not sign or QA a review it does not hold)."""
+def _rule(name: str, of_case: bool = False):
+    """A transition's ``permission=``: the rule from ``reviews/rules.py`` on the review (or its case),
+    asked of the rules registry, not Django's superuser shortcut: a superuser does not sign or QA a review
+    it does not hold."""
 
     def check(review: Review, user) -> bool:
-        obj = review.case if name == "reviews.amend_determination" else review
-        return rules.has_perm(name, user, obj)
+        return rules.has_perm(name, user, review.case if of_case else review)
 
     return check
 
@@ -160,7 +160,7 @@ class Review(FSMModelMixin, models.Model):
         field=status,
         source=ReviewStatus.SIGNED,
         target=ReviewStatus.SUPERSEDED,
-        permission=_rule("reviews.amend_determination"),
+        permission=_rule("reviews.amend_determination", of_case=True),
     )
     def supersede(self) -> None:
         """An amendment replaces this signed review; it stays readable."""
