@@ -8,6 +8,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import signals  # noqa: F401
-        from cases.roles import ensure_roles
+        from imr_site.roles import ensure_roles
 
         post_migrate.connect(ensure_roles, dispatch_uid="cases.ensure_roles")

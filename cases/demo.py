@@ -15,9 +15,8 @@ from django.db import transaction
 
 from cases.intake import EXAMPLE_CASE_PATH, import_file, import_payload
 from cases.models import Case
-from cases.roles import ensure_roles
-from cases.rules import ADMINISTRATOR, QA, REVIEWER
 from cases.services import transition_case
+from imr_site.roles import ADMINISTRATOR, QA, REVIEWER, ensure_roles
 
 # The README's table of logins: username, password, role, first name, last name. The reviewers'
 # credentials (licences, specialties, practice) are the reviews app's demo data.

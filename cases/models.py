@@ -86,6 +86,22 @@ class AppealedBy(models.TextChoices):
     PROVIDER = "provider", "Provider"
 
 
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        """Cases a user may see (``cases.view_case``): administrators and QA all; a reviewer only the cases it
+        is actively assigned. Every list and every case page goes through here."""
+        from django.apps import apps
+
+        from imr_site.roles import is_administrator, is_qa
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_administrator(user) or is_qa(user):
+            return self
+        held = apps.get_model("reviews", "Assignment").objects.active().held_by(user)
+        return self.filter(pk__in=held.values("case"))
+
+
 class Case(FSMModelMixin, models.Model):
     case_number = models.CharField(
         max_length=16,
@@ -144,6 +160,7 @@ class Case(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = CaseQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["status", "due_date", "updated_at"])
 
     class Meta:

@@ -1,22 +1,20 @@
-"""Who may do what with cases (django-rules). Views ask these; they never decide on their own."""
+"""Who may do what with cases (django-rules). Views declare these; templates ask them with ``has_perm``.
+
+``cases.view_case`` agrees with ``Case.objects.visible_to`` (the tests check it over every role).
+"""
 
 import rules
 
-ADMINISTRATOR = "Administrator"
-REVIEWER = "Reviewer"
-QA = "QA"
-
-is_administrator = rules.is_group_member(ADMINISTRATOR) | rules.is_superuser
-is_reviewer = rules.is_group_member(REVIEWER)
-is_qa = rules.is_group_member(QA)
+from imr_site.roles import is_administrator, is_qa
 
 
 @rules.predicate
 def is_assigned_reviewer(user, case) -> bool:
-    if case is None or not user.is_authenticated:
+    """The user holds the case's active assignment (accepted or not)."""
+    if case is None:
         return False
-    return case.assignments.filter(active=True, reviewer__user=user).exists()
+    return case.assignments.active().held_by(user).exists()
 
 
+rules.add_perm("cases.view_case", is_administrator | is_qa | is_assigned_reviewer)
 rules.add_perm("cases.manage_case", is_administrator)
-rules.add_perm("cases.view_case_file", is_administrator | is_assigned_reviewer | is_qa)

@@ -1,4 +1,4 @@
-"""Case views: thin wrappers over cases.intake, cases.services and cases.queries."""
+"""Case views: thin wrappers over cases.intake, cases.services and Case.objects.visible_to."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from cases import intake
 from cases.filters import CaseFilter
 from cases.forms import AddRecordForm, CaseEntry, ImportForm, RecordsCompleteForm
 from cases.models import Case, IneligibleReason
-from cases.queries import cases_for_user
-from cases.rules import is_administrator
 from cases.services import (
     CaseInputError,
     TransitionError,
@@ -31,7 +29,7 @@ CASES_PER_PAGE = 25
 
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work is."""
-    if is_administrator(request.user):
+    if request.user.has_perm("cases.manage_case"):
         return redirect("cases:list")
     return redirect("reviews:dashboard")
 
@@ -39,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @permission_required("cases.manage_case", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
     queryset = (
-        cases_for_user(request.user)
+        Case.objects.visible_to(request.user)
         .annotate(item_count=Count("disputed_items", distinct=True))
         .order_by("due_date", "case_number")
     )
@@ -63,16 +61,17 @@ def case_detail(
     status: int = 200,
 ) -> HttpResponse:
     case = get_object_or_404(
-        cases_for_user(request.user).prefetch_related("treating_providers", "disputed_items", "records"),
+        Case.objects.visible_to(request.user).prefetch_related(
+            "treating_providers", "disputed_items", "records"
+        ),
         case_number=case_number,
     )
-    is_admin = is_administrator(request.user)
+    is_admin = request.user.has_perm("cases.manage_case", case)
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
-            "is_admin": is_admin,
             "transitions": available_admin_transitions(case) if is_admin else [],
             "ineligible_reasons": IneligibleReason.choices,
             "history": case.transitions.select_related("actor") if is_admin else [],
@@ -132,7 +131,7 @@ def records_complete(request: HttpRequest, case_number: str) -> HttpResponse:
 @xframe_options_sameorigin
 def record_file(request: HttpRequest, case_number: str, record_id: int) -> HttpResponse:
     """A record's PDF, only for those who may see the case; never from a public media URL."""
-    case = get_object_or_404(cases_for_user(request.user), case_number=case_number)
+    case = get_object_or_404(Case.objects.visible_to(request.user), case_number=case_number)
     record = get_object_or_404(case.records, pk=record_id)
     if not record.file:
         raise Http404("This record has no file.")

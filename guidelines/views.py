@@ -9,8 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.models import DisputedItem
-from cases.queries import cases_for_user
+from cases.models import Case, DisputedItem
 from guidelines import services
 from guidelines.models import FeedbackAction
 
@@ -21,7 +20,8 @@ FIELD_PARAMS = ("guideline_field", "rationale_field", "decision_field")
 def _visible_item(request: HttpRequest, item_id: int) -> DisputedItem:
     """The item, or 404 unless its case is one the user may see."""
     return get_object_or_404(
-        DisputedItem.objects.select_related("case").filter(case__in=cases_for_user(request.user)), pk=item_id
+        DisputedItem.objects.select_related("case").filter(case__in=Case.objects.visible_to(request.user)),
+        pk=item_id,
     )
 
 

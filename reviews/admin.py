@@ -115,13 +115,21 @@ class ReviewAdmin(admin.ModelAdmin):
     list_display = ["case", "version", "status", "signed_at"]
     list_filter = ["status"]
     inlines = [ItemDecisionInline, QAReviewInline]
-    readonly_fields = ["revision", "field_revisions", "saved_at", "saved_by", "credentials_snapshot"]
+    # The status moves only through the state machine's transitions (the workspace services).
+    readonly_fields = [
+        "status",
+        "revision",
+        "field_revisions",
+        "saved_at",
+        "saved_by",
+        "credentials_snapshot",
+    ]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return not (obj and obj.status != "draft") and super().has_delete_permission(request, obj)
+        return not (obj and not obj.is_editable) and super().has_delete_permission(request, obj)
 
 
 @admin.register(DeterminationLetter)

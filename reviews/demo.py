@@ -20,7 +20,7 @@ from cases.demo import DEMO_CASE_NUMBERS, SEED_CASE_NUMBER, to_eligible
 from cases.models import Case
 from reviews.assignment.services import accept_assignment, assign
 from reviews.models import Affiliation, Certification, License, ReviewerProfile, ReviewStatus
-from reviews.workspace import services
+from reviews.workspace import drafts, signoff
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def load_reviews() -> None:
         [("Overturned", "MTUS Shoulder Complaints 2004, Section(s): Initial Care", QA_RATIONALE)],
     )
     if review.status == ReviewStatus.DRAFT:
-        services.submit_for_qa(review, by=_user("dr.chen"))
+        signoff.submit_for_qa(review, by=_user("dr.chen"))
 
     seed = cases[SEED_CASE_NUMBER]
     _assign(seed, "dr.rivera", accepted=True)
@@ -152,25 +152,25 @@ def load_reviews() -> None:
         review = draft_review(seed, "dr.rivera", SEED_SUMMARY, SEED_DECISIONS)
         if review.status == ReviewStatus.DRAFT:
             if settings.IMR_QA_REQUIRED:
-                services.submit_for_qa(review, by=_user("dr.rivera"))
-                services.qa_approve(review, by=_user("qa"))
+                signoff.submit_for_qa(review, by=_user("dr.rivera"))
+                signoff.qa_approve(review, by=_user("qa"))
             else:
-                services.sign_off(review, by=_user("dr.rivera"))
+                signoff.sign_off(review, by=_user("dr.rivera"))
 
 
 def draft_review(case: Case, username: str, summary: str, decisions: list[tuple[str, str, str]]):
     """Write the review through the workspace's own services, as the reviewer would."""
     user = _user(username)
-    review = services.start_or_get_review(case, user)
+    review = drafts.start_review(case, user)
     if not review.is_editable or review.revision:
         return review
-    data = {services.SUMMARY_KEY: summary}
+    data = {drafts.SUMMARY_KEY: summary}
     items = list(case.disputed_items.all())
     for item, (decision, citation, rationale) in zip(items, decisions, strict=False):
-        data[services.item_key(item.pk, "decision")] = decision
-        data[services.item_key(item.pk, "guideline_citations")] = citation
-        data[services.item_key(item.pk, "rationale")] = rationale
-    services.save_draft(review, data, review.revision, by=user)
+        data[drafts.item_key(item.pk, "decision")] = decision
+        data[drafts.item_key(item.pk, "guideline_citations")] = citation
+        data[drafts.item_key(item.pk, "rationale")] = rationale
+    drafts.save_draft(review, data, review.revision, by=user)
     review.refresh_from_db()
     return review
 

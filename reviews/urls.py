@@ -1,19 +1,10 @@
-from django.urls import include, path
+"""The reviews app's URLs: one include per part (workspace, assignment, letters), one namespace."""
 
-from reviews import views
+from django.urls import include, path
 
 app_name = "reviews"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("cases/<str:case_number>/", views.workspace, name="workspace"),
-    path("cases/<str:case_number>/save/", views.save_draft, name="save_draft"),
-    path("cases/<str:case_number>/checklist/", views.checklist, name="checklist"),
-    path("cases/<str:case_number>/records/", views.record_search, name="record_search"),
-    path("cases/<str:case_number>/sign-off/", views.sign_off, name="sign_off"),
-    path("cases/<str:case_number>/qa/approve/", views.qa_approve, name="qa_approve"),
-    path("cases/<str:case_number>/qa/return/", views.qa_return, name="qa_return"),
-    path("cases/<str:case_number>/amend/", views.amend, name="amend"),
-    path("cases/<str:case_number>/versions/<int:version>/", views.review_version, name="review_version"),
+    path("", include("reviews.workspace.urls")),
     path("assignment/", include("reviews.assignment.urls")),
     path("letters/", include("reviews.letters.urls")),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cases.models import Case, DisputedItem, MedicalRecord, TreatingProvider
-from cases.rules import ADMINISTRATOR, QA, REVIEWER
+from imr_site.roles import ADMINISTRATOR, QA, REVIEWER
 from reviews.models import Assignment, Certification, License, ReviewerProfile
 
 TODAY = datetime.date.today()
@@ -56,7 +56,7 @@ class QAUserFactory(UserFactory):
 
 
 def _join(user, group_name: str) -> None:
-    from cases.roles import ensure_roles
+    from imr_site.roles import ensure_roles
 
     ensure_roles()
     user.groups.add(Group.objects.get(name=group_name))

@@ -14,7 +14,7 @@ from cases.models import Case
 from reviews.assignment.services import accept_assignment, assign
 from reviews.demo import SEED_DETERMINATION, SEED_SUMMARY, draft_review
 from reviews.models import Review, ReviewerProfile
-from reviews.workspace.services import sign_off
+from reviews.workspace.signoff import sign_off
 
 SEED_CASE = json.loads(EXAMPLE_CASE_PATH.read_text())
 

@@ -12,6 +12,7 @@ Plain modules, one direction of imports (models <- these <- views/forms/admin):
   ``decline_assignment``, ``deactivate_reviewer``, ``check_assignable``, ``is_assignable`` (the Case state
   machine's ``can_proceed``); raise ``AssignmentError``. What the pages show: ``assignment_panel``,
   ``reviewer_roster``, ``bulk_screen``, ``conflicts_found_after_assignment``.
-- ``queries``: ``reviewers_with_workload``, ``open_assignments``, ``assignments_for_reviewer(user)``,
-  ``cases_for_panel``.
+- ``queries``: ``reviewers_with_workload``, ``open_assignments``, ``cases_for_panel``.
+
+Who may assign and who answers an assignment: ``reviews/rules.py``.
 """

@@ -15,7 +15,7 @@ _OPEN = Q(assignments__active=True, assignments__case__status__in=WORKLOAD_STATU
 
 
 def open_assignments() -> QuerySet[Assignment]:
-    return Assignment.objects.filter(active=True, case__status__in=WORKLOAD_STATUSES)
+    return Assignment.objects.active().filter(case__status__in=WORKLOAD_STATUSES)
 
 
 def reviewers_with_workload(due_on_or_before: datetime.date | None = None) -> QuerySet[ReviewerProfile]:
@@ -52,13 +52,6 @@ def reviewers_for_dashboard() -> QuerySet[ReviewerProfile]:
 
 def open_case_count(reviewer: ReviewerProfile) -> int:
     return open_assignments().filter(reviewer=reviewer).count()
-
-
-def assignments_for_reviewer(user) -> QuerySet[Assignment]:
-    """Assignments a reviewer may act on (accept / decline): its own, active ones. Others answer 404."""
-    if not user.is_authenticated:
-        return Assignment.objects.none()
-    return Assignment.objects.filter(active=True, reviewer__user=user).select_related("case", "reviewer")
 
 
 def cases_for_panel() -> QuerySet[Case]:

@@ -28,6 +28,7 @@ from reviews.assignment.eligibility import Eligibility, ExpiringCredential, eval
 from reviews.assignment.queries import open_case_count, reviewers_for_dashboard, reviewers_with_workload
 from reviews.assignment.ranking import Suggestion, assignment_blockers, rank_reviewers
 from reviews.models import Affiliation, AffiliationKind, Assignment, AssignmentEvent, ReviewerProfile
+from reviews.workspace.drafts import start_review
 
 logger = logging.getLogger(__name__)
 Action = AssignmentEvent.Action
@@ -251,7 +252,8 @@ def _own_active(assignment: Assignment, by) -> Assignment:
 
 def accept_assignment(assignment: Assignment, by, attest_no_conflict: bool = True) -> Assignment:
     """The reviewer accepts and attests, with the time recorded, that it has no conflict of interest
-    (Labor Code 139.5(d)(4); the letter certifies it)."""
+    (Labor Code 139.5(d)(4); the letter certifies it). Accepting starts the review (the case goes in
+    review)."""
     if not attest_no_conflict:
         raise AssignmentError("To accept, attest that you have no conflict of interest with this case.")
     with transaction.atomic():
@@ -267,6 +269,8 @@ def accept_assignment(assignment: Assignment, by, attest_no_conflict: bool = Tru
             case=locked.case, assignment=locked, action=Action.ACCEPTED, actor=by,
             to_reviewer=locked.reviewer, reason="Attested no conflict of interest.",
         )  # fmt: skip
+        # Accepting starts the review: the draft is created and the case moves to in review.
+        start_review(locked.case, by)
     assignment.refresh_from_db()
     return assignment
 

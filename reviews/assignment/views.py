@@ -1,6 +1,6 @@
 """Assignment pages: thin wrappers that parse input, call one service, and present the result.
 
-Administrators (perm ``cases.manage_case``): the case page's assignment panel (ranked suggestions,
+Administrators (rule ``reviews.assign_reviewer``): the case page's assignment panel (ranked suggestions,
 assign / reassign / unassign), the Reviewers page, bulk assignment. Reviewers: accept / decline their own
 active assignments (anything else answers 404, the same as an assignment that does not exist).
 """
@@ -10,16 +10,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from cases.models import Case
+from imr_site.permissions import object_permission_required
 from reviews.assignment import services
 from reviews.assignment.forms import AcceptForm, AssignForm, BulkAssignForm, DeclineForm, ReasonForm
-from reviews.assignment.queries import assignments_for_reviewer, cases_for_panel
+from reviews.assignment.queries import cases_for_panel
 from reviews.models import Assignment, ReviewerProfile
 
-manage = permission_required("cases.manage_case", raise_exception=True)
+manage = permission_required("reviews.assign_reviewer", raise_exception=True)
 PANEL = "reviews/assignment/_panel.html"
 ACCEPT_DECLINE = "reviews/assignment/_accept_decline.html"
 
@@ -47,6 +49,11 @@ def panel_context(case: Case, form: AssignForm | None = None, **extra) -> dict:
         "events": case.assignment_events.select_related("actor", "from_reviewer__user", "to_reviewer__user"),
         **extra,
     }
+
+
+def render_panel(case: Case, request: HttpRequest | None = None) -> str:
+    """The assignment panel's HTML for the case page (``{% assignment_panel case %}``)."""
+    return render_to_string(PANEL, panel_context(_panel_case(case.case_number)), request=request)
 
 
 def _panel_response(request: HttpRequest, case: Case, **extra) -> HttpResponse:
@@ -193,9 +200,18 @@ def _answer_response(request: HttpRequest, assignment: Assignment, **extra) -> H
     return redirect("reviews:dashboard")
 
 
+def _own_assignment(request: HttpRequest, assignment_id: int) -> Assignment:
+    """The user's own active assignment; any other answers 404, as one that does not exist."""
+    held = Assignment.objects.active().held_by(request.user).select_related("case", "reviewer")
+    return get_object_or_404(held, pk=assignment_id)
+
+
+answer = object_permission_required("reviews.answer_assignment", _own_assignment)
+
+
 @require_POST
-def accept(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = get_object_or_404(assignments_for_reviewer(request.user), pk=assignment_id)
+@answer
+def accept(request: HttpRequest, assignment: Assignment, assignment_id: int) -> HttpResponse:
     form = AcceptForm(request.POST)
     if not form.is_valid():
         return _answer_response(
@@ -209,8 +225,8 @@ def accept(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 @require_POST
-def decline(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = get_object_or_404(assignments_for_reviewer(request.user), pk=assignment_id)
+@answer
+def decline(request: HttpRequest, assignment: Assignment, assignment_id: int) -> HttpResponse:
     form = DeclineForm(request.POST)
     if not form.is_valid():
         errors = {field: errs[0] for field, errs in form.errors.items()}

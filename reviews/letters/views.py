@@ -1,23 +1,21 @@
 """Letter pages: live status, permission-checked download, version history, regenerate, preview.
 
-Thin: each view scopes the letter through ``letters_for_user`` (or the case through ``cases_for_user``),
-asks ``reviews.letters.rules`` and calls one service. Files are only ever served from here, never from a
-public media URL.
+Thin: each view scopes the letter through ``DeterminationLetter.objects.visible_to`` (or the case through
+``Case.objects.visible_to``), declares its rule from ``reviews/rules.py`` and calls one service. Files
+are only ever served from here, never from a public media URL.
 """
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cases.models import Case
-from cases.queries import cases_for_user
-from reviews.letters import rules as letter_rules
+from imr_site.permissions import object_permission_required
 from reviews.letters import services
-from reviews.letters.queries import letters_for_user
 from reviews.letters.rendering import render_letter_html
 from reviews.models import DeterminationLetter
 
@@ -25,21 +23,31 @@ PRIVATE = "private, no-store"
 
 
 def _letter(request: HttpRequest, case_number: str, version: int) -> DeterminationLetter:
-    return get_object_or_404(letters_for_user(request.user), case__case_number=case_number, version=version)
+    letters = DeterminationLetter.objects.visible_to(request.user).select_related("case", "review")
+    return get_object_or_404(letters, case__case_number=case_number, version=version)
 
 
 def _status_context(request: HttpRequest, letter: DeterminationLetter | None) -> dict:
-    return {"letter": letter, "can_manage": letter_rules.can_manage_letters(request.user)}
+    return {"letter": letter, "can_manage": rules.has_perm("reviews.regenerate_letter", request.user, letter)}
+
+
+read_letter = object_permission_required("reviews.read_letter", _letter)
 
 
 def letter_case(request: HttpRequest, case_number: str) -> HttpResponse:
     """The case's letter: the current version's status (live) and, for administrators, every version."""
-    letters = letters_for_user(request.user).filter(case__case_number=case_number)
+    letters = (
+        DeterminationLetter.objects.visible_to(request.user)
+        .select_related("case", "review")
+        .filter(case__case_number=case_number)
+    )
     case = Case.objects.filter(case_number=case_number).first()
-    visible = letters.exists() or cases_for_user(request.user).filter(case_number=case_number).exists()
+    visible = (
+        letters.exists() or Case.objects.visible_to(request.user).filter(case_number=case_number).exists()
+    )
     if case is None or not visible:
         raise Http404("No such case.")
-    can_manage = letter_rules.can_manage_letters(request.user)
+    can_manage = rules.has_perm("reviews.regenerate_letter", request.user)
     history = []
     if can_manage:
         history = list(
@@ -56,9 +64,11 @@ def letter_case(request: HttpRequest, case_number: str) -> HttpResponse:
     return response
 
 
-def letter_status(request: HttpRequest, case_number: str, version: int) -> HttpResponse:
+@read_letter
+def letter_status(
+    request: HttpRequest, letter: DeterminationLetter, case_number: str, version: int
+) -> HttpResponse:
     """The htmx partial: polls itself while queued or rendering, then offers the download."""
-    letter = _letter(request, case_number, version)
     if not request.htmx:
         return redirect("reviews:letter_case", case_number=case_number)
     context = _status_context(request, letter)
@@ -67,9 +77,11 @@ def letter_status(request: HttpRequest, case_number: str, version: int) -> HttpR
     return response
 
 
-def letter_download(request: HttpRequest, case_number: str, version: int) -> HttpResponse:
+@read_letter
+def letter_download(
+    request: HttpRequest, letter: DeterminationLetter, case_number: str, version: int
+) -> HttpResponse:
     """The PDF as an attachment named after the case number; every download is recorded."""
-    letter = _letter(request, case_number, version)
     if not letter.is_ready:
         status = letter.get_status_display().lower()
         messages.info(request, f"Version {letter.version} of the letter is {status}.")
@@ -94,11 +106,11 @@ def letter_download(request: HttpRequest, case_number: str, version: int) -> Htt
 
 
 @require_POST
-def letter_regenerate(request: HttpRequest, case_number: str, version: int) -> HttpResponse:
+@object_permission_required("reviews.regenerate_letter", _letter)
+def letter_regenerate(
+    request: HttpRequest, letter: DeterminationLetter, case_number: str, version: int
+) -> HttpResponse:
     """Administrators: a new version from the same signed review, with a reason; the old one is kept."""
-    letter = _letter(request, case_number, version)
-    if not request.user.has_perm("reviews.regenerate_letter", letter):
-        raise PermissionDenied("Only administrators regenerate letters.")
     try:
         new = services.regenerate_letter(letter, by=request.user, reason=request.POST.get("reason", ""))
     except services.LetterError as exc:
@@ -110,7 +122,7 @@ def letter_regenerate(request: HttpRequest, case_number: str, version: int) -> H
 
 def letter_preview(request: HttpRequest, case_number: str) -> HttpResponse:
     """The letter from the current (draft) review, in the browser, from the template the PDF uses."""
-    case = get_object_or_404(cases_for_user(request.user), case_number=case_number)
+    case = get_object_or_404(Case.objects.visible_to(request.user), case_number=case_number)
     review = case.reviews.select_related("reviewer", "assignment").order_by("-version").first()
     if review is None:
         raise Http404("This case has no review yet.")

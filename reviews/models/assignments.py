@@ -8,6 +8,22 @@ from django.db import models
 from reviews.models.reviewers import ReviewerProfile
 
 
+class AssignmentQuerySet(models.QuerySet):
+    """Who holds a case: the one home of "the active assigned reviewer" (rules and lists build on it)."""
+
+    def active(self) -> AssignmentQuerySet:
+        return self.filter(active=True)
+
+    def held_by(self, user) -> AssignmentQuerySet:
+        """The user's own assignments (none for an anonymous user)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(reviewer__user=user)
+
+    def accepted(self) -> AssignmentQuerySet:
+        return self.filter(accepted_at__isnull=False)
+
+
 class Assignment(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="assignments")
     reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.PROTECT, related_name="assignments")
@@ -28,6 +44,8 @@ class Assignment(models.Model):
     )
     end_reason = models.TextField(blank=True)
     active = models.BooleanField(default=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-assigned_at"]

@@ -21,6 +21,21 @@ def letter_upload_path(instance: DeterminationLetter, filename: str) -> str:
     return f"letters/{uuid.uuid4().hex}.pdf"
 
 
+class LetterQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LetterQuerySet:
+        """Letters a user may read (``reviews.read_letter``): administrators and QA all; a reviewer those of
+        its own reviews and of the cases it is actively assigned."""
+        from imr_site.roles import is_administrator, is_qa
+        from reviews.models.assignments import Assignment
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_administrator(user) or is_qa(user):
+            return self
+        held = Assignment.objects.active().held_by(user).values("case")
+        return self.filter(models.Q(review__reviewer__user=user) | models.Q(case__in=held))
+
+
 class DeterminationLetter(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="letters")
     review = models.ForeignKey("reviews.Review", on_delete=models.PROTECT, related_name="letters")
@@ -47,6 +62,8 @@ class DeterminationLetter(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     reason = models.TextField(blank=True, help_text="Why this version was made (regeneration, amendment).")
+
+    objects = LetterQuerySet.as_manager()
 
     class Meta:
         # By the case's id, not "case": ordering by the relation would join cases_case (sorted by due

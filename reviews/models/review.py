@@ -1,12 +1,18 @@
 """The expert reviewer's work on a case: the clinical case summary and one decision per disputed item.
 
-A signed review is frozen; an amendment is a new version that points to the one it replaces.
+The review's status is a state machine (django-fsm-2), like the case's: draft -> in QA -> signed ->
+superseded, draft -> signed when the organisation does not ask for QA, and in QA -> draft when QA returns
+it. Each transition names the rule (``reviews/rules.py``) of who may take it. A signed review is frozen; an
+amendment is a new version that points to the one it replaces.
 """
 
 from __future__ import annotations
 
+import rules
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from reviews.models.reviewers import ReviewerProfile
 
@@ -30,7 +36,31 @@ class Decision(models.TextChoices):
 FROZEN_STATUSES = (ReviewStatus.SIGNED, ReviewStatus.SUPERSEDED)
 
 
-class Review(models.Model):
+LIVE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.IN_QA, ReviewStatus.SIGNED)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def live(self) -> ReviewQuerySet:
+        """The reviews not superseded by an amendment, newest first: a case has one at a time."""
+        return self.filter(status__in=LIVE_STATUSES).order_by("-version")
+
+    def latest_signed(self) -> Review | None:
+        """The newest signed review (the determination in force), or None."""
+        return self.filter(status=ReviewStatus.SIGNED).order_by("-version").first()
+
+
+def _rule(name: str, of_case: bool = False):
+    """A transition's ``permission=``: the rule from ``reviews/rules.py`` on the review (or its case),
+    asked of the rules registry, not Django's superuser shortcut: a superuser does not sign or QA a review
+    it does not hold."""
+
+    def check(review: Review, user) -> bool:
+        return rules.has_perm(name, user, review.case if of_case else review)
+
+    return check
+
+
+class Review(FSMModelMixin, models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="reviews")
     version = models.PositiveSmallIntegerField(default=1)
     reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.PROTECT, related_name="reviews")
@@ -38,7 +68,7 @@ class Review(models.Model):
         "reviews.Assignment", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
     )
     clinical_summary = models.TextField("Clinical case summary", blank=True)
-    status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    status = FSMField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT, protected=True)
     # Bumped on every save of the review or one of its decisions: a save that names an older revision is
     # a conflict (another tab or person saved in between) and is shown to the user, never applied blindly.
     revision = models.PositiveIntegerField(default=0)
@@ -66,6 +96,8 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["case", "-version"]
         constraints = [models.UniqueConstraint(fields=["case", "version"], name="unique_review_version")]
@@ -78,15 +110,76 @@ class Review(models.Model):
         if self.pk:
             stored = Review.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             allowed = stored == ReviewStatus.SIGNED and self.status == ReviewStatus.SUPERSEDED
-            if stored in (ReviewStatus.SIGNED, ReviewStatus.SUPERSEDED) and not allowed:
+            if stored in FROZEN_STATUSES and not allowed:
                 raise FrozenReviewError(f"{self} is {ReviewStatus(stored).label.lower()}; it cannot change.")
             if allowed:
                 kwargs["update_fields"] = ["status"]
         super().save(*args, **kwargs)
 
+    # -- transitions (services call them under the review's row lock, then save) ----------------------
+    @transition(
+        field=status,
+        source=ReviewStatus.DRAFT,
+        target=ReviewStatus.IN_QA,
+        permission=_rule("reviews.sign_off_review"),
+    )
+    def submit_for_qa(self) -> None:
+        """The reviewer signs the draft over to QA; read-only until QA answers."""
+        self.submitted_for_qa_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=ReviewStatus.DRAFT,
+        target=ReviewStatus.SIGNED,
+        permission=_rule("reviews.sign_off_review"),
+    )
+    def sign(self, signer) -> None:
+        """The reviewer signs (no QA asked for)."""
+        self._signed_by(signer)
+
+    @transition(
+        field=status,
+        source=ReviewStatus.IN_QA,
+        target=ReviewStatus.SIGNED,
+        permission=_rule("reviews.qa_review"),
+    )
+    def approve(self, signer) -> None:
+        """QA agrees: signed in the reviewer's name."""
+        self._signed_by(signer)
+
+    @transition(
+        field=status,
+        source=ReviewStatus.IN_QA,
+        target=ReviewStatus.DRAFT,
+        permission=_rule("reviews.qa_review"),
+    )
+    def return_to_draft(self) -> None:
+        """QA sends the review back to the reviewer with comments."""
+
+    @transition(
+        field=status,
+        source=ReviewStatus.SIGNED,
+        target=ReviewStatus.SUPERSEDED,
+        permission=_rule("reviews.amend_determination", of_case=True),
+    )
+    def supersede(self) -> None:
+        """An amendment replaces this signed review; it stays readable."""
+
+    def _signed_by(self, signer) -> None:
+        self.signed_at = timezone.now()
+        self.signed_by = signer
+
     @property
     def is_frozen(self) -> bool:
-        return self.status in (ReviewStatus.SIGNED, ReviewStatus.SUPERSEDED)
+        return self.status in FROZEN_STATUSES
+
+    @property
+    def is_in_qa(self) -> bool:
+        return self.status == ReviewStatus.IN_QA
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == ReviewStatus.SIGNED
 
     @property
     def is_editable(self) -> bool:

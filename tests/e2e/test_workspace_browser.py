@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import Review
+from reviews.workspace.drafts import start_review
 from tests import factories
 from tests.e2e.conftest import log_in
 
@@ -24,6 +25,7 @@ def workspace_url(live_server):
     factories.MedicalRecordFactory(case=case, text="Off work on total temporary disability.")
     now = timezone.now()
     factories.AssignmentFactory(case=case, reviewer=reviewer, accepted_at=now, conflict_attested_at=now)
+    start_review(case, reviewer.user)
     return {
         "live_server": live_server,
         "workspace": live_server.url + reverse("reviews:workspace", args=[case.case_number]),

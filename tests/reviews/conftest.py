@@ -49,14 +49,14 @@ def assigned_case(db, reviewer):
 
 @pytest.fixture
 def review(assigned_case, reviewer):
-    from reviews.workspace.services import start_or_get_review
+    from reviews.workspace.drafts import start_review
 
-    return start_or_get_review(assigned_case, reviewer.user)
+    return start_review(assigned_case, reviewer.user)
 
 
 def complete(review) -> None:
     """Fill in a review so every consistency check passes (a summary, both items decided and cited)."""
-    from reviews.workspace.services import ITEM_FIELDS, item_key, save_draft
+    from reviews.workspace.drafts import ITEM_FIELDS, item_key, save_draft
 
     items = list(review.case.disputed_items.all())
     values = {

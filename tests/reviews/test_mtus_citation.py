@@ -12,7 +12,7 @@ from django.utils import timezone
 from reviews.letters.rendering import organisation_guideline_sentences
 from reviews.letters.texts import letter_texts
 from reviews.workspace.checks import consistency_checks
-from reviews.workspace.services import item_key, save_draft
+from reviews.workspace.drafts import item_key, save_draft
 from tests.reviews.conftest import complete
 
 pytestmark = pytest.mark.django_db

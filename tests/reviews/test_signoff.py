@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.models import CaseTransition
 from reviews.models import DeterminationLetter, FrozenReviewError, ItemDecision, QAReview, Review
-from reviews.workspace import services
+from reviews.workspace import amendments, drafts, errors, signoff
 from tests import factories
 from tests.reviews.conftest import complete
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _signed(review) -> Review:
     complete(review)
-    return services.sign_off(review, by=review.reviewer.user)
+    return signoff.sign_off(review, by=review.reviewer.user)
 
 
 def test_sign_off_freezes_issues_the_determination_and_requests_the_letter(review):
@@ -87,8 +87,8 @@ def test_sign_off_copies_what_the_knowledge_base_said_of_each_citation(review):
 
 
 def test_sign_off_with_failing_checks_changes_nothing(review):
-    with pytest.raises(services.ChecksFailed) as failed:
-        services.sign_off(review, by=review.reviewer.user)
+    with pytest.raises(errors.ChecksFailed) as failed:
+        signoff.sign_off(review, by=review.reviewer.user)
     assert any(c.key == "summary" for c in failed.value.checks if not c.passed)
     review.refresh_from_db()
     review.case.refresh_from_db()
@@ -101,9 +101,9 @@ def test_a_signed_review_cannot_change_through_any_service(review):
     signed = _signed(review)
     item = signed.case.disputed_items.first()
     with pytest.raises(FrozenReviewError):
-        services.save_draft(signed, {"clinical_summary": "changed"}, signed.revision, by=signed.reviewer.user)
+        drafts.save_draft(signed, {"clinical_summary": "changed"}, signed.revision, by=signed.reviewer.user)
     with pytest.raises(FrozenReviewError):
-        services.sign_off(signed, by=signed.reviewer.user)
+        signoff.sign_off(signed, by=signed.reviewer.user)
     signed.clinical_summary = "changed behind the services' back"
     with pytest.raises(FrozenReviewError):
         signed.save()
@@ -145,7 +145,7 @@ def test_sign_off_page_refuses_a_stale_revision(review, reviewer_client):
     complete(review)
     url = reverse("reviews:sign_off", args=[review.case.case_number])
     stale = review.revision
-    services.save_draft(
+    drafts.save_draft(
         review, {"clinical_summary": "Edited in another tab."}, review.revision, by=review.reviewer.user
     )
     response = reviewer_client.post(url, {"confirm": "on", "base_revision": stale})
@@ -178,7 +178,7 @@ def test_sign_off_through_the_view(review, reviewer_client):
 def test_administrator_cannot_sign_off_for_the_reviewer(review, admin_user):
     complete(review)
     with pytest.raises(PermissionDenied):
-        services.sign_off(review, by=admin_user)
+        signoff.sign_off(review, by=admin_user)
     review.refresh_from_db()
     assert review.status == "draft"
 
@@ -186,7 +186,7 @@ def test_administrator_cannot_sign_off_for_the_reviewer(review, admin_user):
 # -- amendments ---------------------------------------------------------------------------------------
 def test_amendment_opens_a_new_version_and_keeps_the_signed_one(review, admin_user):
     signed = _signed(review)
-    amendment = services.amend(signed.case, by=admin_user, reason="Typo in the MRI rationale")
+    amendment = amendments.amend(signed.case, by=admin_user, reason="Typo in the MRI rationale")
     signed.refresh_from_db()
     assert signed.status == "superseded"
     assert (amendment.version, amendment.status, amendment.supersedes) == (2, "draft", signed)
@@ -197,15 +197,15 @@ def test_amendment_opens_a_new_version_and_keeps_the_signed_one(review, admin_us
     ]
     signed.case.refresh_from_db()
     assert signed.case.status == "in_review"
-    assert services.current_review(signed.case) == amendment
+    assert drafts.current_review(signed.case) == amendment
 
 
 def test_amended_version_is_edited_signed_and_the_old_one_stays_readable(review, admin_user, reviewer_client):
     signed = _signed(review)
     case = signed.case
-    amendment = services.amend(case, by=admin_user, reason="Correct the summary")
-    services.save_draft(amendment, {"clinical_summary": "Corrected summary."}, 0, by=amendment.reviewer.user)
-    v2 = services.sign_off(amendment, by=amendment.reviewer.user)
+    amendment = amendments.amend(case, by=admin_user, reason="Correct the summary")
+    drafts.save_draft(amendment, {"clinical_summary": "Corrected summary."}, 0, by=amendment.reviewer.user)
+    v2 = signoff.sign_off(amendment, by=amendment.reviewer.user)
     assert v2.status == "signed"
     assert DeterminationLetter.objects.filter(case=case).count() == 2
     old = reviewer_client.get(reverse("reviews:review_version", args=[case.case_number, 1]))
@@ -219,9 +219,10 @@ def test_amended_version_is_edited_signed_and_the_old_one_stays_readable(review,
 def test_amendment_needs_an_administrator_and_a_reason(review, admin_user):
     signed = _signed(review)
     with pytest.raises(PermissionDenied):
-        services.amend(signed.case, by=signed.reviewer.user, reason="I changed my mind")
-    with pytest.raises(services.WorkspaceError, match="Reason"):
-        services.amend(signed.case, by=admin_user, reason="  ")
+        amendments.amend(signed.case, by=signed.reviewer.user, reason="I changed my mind")
+    with pytest.raises(errors.WorkspaceError, match="say why") as missing:
+        amendments.amend(signed.case, by=admin_user, reason="  ")
+    assert missing.value.field == "reason"
     assert signed.case.reviews.count() == 1
 
 
@@ -237,25 +238,25 @@ def test_amend_view_keeps_the_typed_text_on_error_and_works(review, admin_client
 
 
 def test_a_case_without_a_signed_review_cannot_be_amended(review, admin_user):
-    with pytest.raises(services.WorkspaceError, match="no signed determination"):
-        services.amend(review.case, by=admin_user, reason="x")
+    with pytest.raises(errors.WorkspaceError, match="no signed determination"):
+        amendments.amend(review.case, by=admin_user, reason="x")
 
 
 # -- quality assurance --------------------------------------------------------------------------------
 def test_with_qa_required_sign_off_goes_to_qa_and_approval_issues(review, qa_user, settings):
     settings.IMR_QA_REQUIRED = True
     complete(review)
-    submitted = services.sign_off(review, by=review.reviewer.user)
+    submitted = signoff.sign_off(review, by=review.reviewer.user)
     assert submitted.status == "in_qa"
     submitted.case.refresh_from_db()
     assert submitted.case.status == "in_review"
     assert not DeterminationLetter.objects.exists()
-    with pytest.raises(services.WorkspaceError, match="quality assurance"):
-        services.save_draft(
+    with pytest.raises(errors.WorkspaceError, match="quality assurance"):
+        drafts.save_draft(
             submitted, {"clinical_summary": "x"}, submitted.revision, by=submitted.reviewer.user
         )
 
-    approved = services.qa_approve(submitted, by=qa_user)
+    approved = signoff.qa_approve(submitted, by=qa_user)
     assert approved.status == "signed"
     assert approved.signed_by == review.reviewer.user
     approved.case.refresh_from_db()
@@ -267,10 +268,11 @@ def test_with_qa_required_sign_off_goes_to_qa_and_approval_issues(review, qa_use
 def test_qa_returns_the_draft_with_comments(review, qa_user, settings, reviewer_client):
     settings.IMR_QA_REQUIRED = True
     complete(review)
-    services.sign_off(review, by=review.reviewer.user)
-    with pytest.raises(services.WorkspaceError, match="Comments"):
-        services.qa_return(review, by=qa_user, comments="")
-    returned = services.qa_return(review, by=qa_user, comments="Cite the page for the visit limit.")
+    signoff.sign_off(review, by=review.reviewer.user)
+    with pytest.raises(errors.WorkspaceError, match="say what the reviewer should change") as missing:
+        signoff.qa_return(review, by=qa_user, comments="")
+    assert missing.value.field == "comments"
+    returned = signoff.qa_return(review, by=qa_user, comments="Cite the page for the visit limit.")
     assert returned.status == "draft"
     page = reviewer_client.get(reverse("reviews:workspace", args=[review.case.case_number])).content.decode()
     assert "Returned by quality assurance" in page
@@ -281,10 +283,10 @@ def test_qa_returns_the_draft_with_comments(review, qa_user, settings, reviewer_
 def test_only_qa_answers_and_not_for_its_own_review(review, qa_user, admin_user, settings):
     settings.IMR_QA_REQUIRED = True
     complete(review)
-    services.sign_off(review, by=review.reviewer.user)
+    signoff.sign_off(review, by=review.reviewer.user)
     for user in (admin_user, review.reviewer.user):
         with pytest.raises(PermissionDenied):
-            services.qa_approve(review, by=user)
+            signoff.qa_approve(review, by=user)
     review.refresh_from_db()
     assert review.status == "in_qa"
 
@@ -292,7 +294,7 @@ def test_only_qa_answers_and_not_for_its_own_review(review, qa_user, admin_user,
 def test_qa_views(review, qa_user, settings, client):
     settings.IMR_QA_REQUIRED = True
     complete(review)
-    services.sign_off(review, by=review.reviewer.user)
+    signoff.sign_off(review, by=review.reviewer.user)
     client.force_login(qa_user)
     number = review.case.case_number
     page = client.get(reverse("reviews:workspace", args=[number])).content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from reviews.workspace.checks import consistency_checks, failing, rationale_conclusion
-from reviews.workspace.services import item_key, save_draft
+from reviews.workspace.drafts import item_key, save_draft
 from tests.reviews.conftest import OVERTURNED_RATIONALE, UPHELD_RATIONALE, complete
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from reviews.models import Review
-from reviews.workspace.services import save_draft, start_or_get_review
+from reviews.workspace.drafts import save_draft, start_review
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,7 +21,7 @@ def _accepted_review() -> Review:
     case = factories.CaseFactory(status="assigned")
     factories.DisputedItemFactory(case=case, position=0)
     factories.AssignmentFactory(case=case, reviewer=reviewer, accepted_at=timezone.now())
-    return start_or_get_review(case, reviewer.user)
+    return start_review(case, reviewer.user)
 
 
 def _simultaneously(*calls) -> list[dict]:

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from reviews.models import Review
-from reviews.workspace.services import WorkspaceError, item_key, save_draft
+from reviews.workspace.drafts import item_key, save_draft
+from reviews.workspace.errors import WorkspaceError
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
-from reviews.workspace.services import item_key, save_draft
+from reviews.assignment.services import accept_assignment
+from reviews.workspace.drafts import item_key, save_draft
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,9 @@ def _assigned(reviewer, accepted=True, items=2, **case_fields):
     case = factories.CaseFactory(status="assigned", **case_fields)
     for k in range(items):
         factories.DisputedItemFactory(case=case, position=k)
-    factories.AssignmentFactory(
-        case=case, reviewer=reviewer, accepted_at=timezone.now() if accepted else None
-    )
+    assignment = factories.AssignmentFactory(case=case, reviewer=reviewer)
+    if accepted:
+        accept_assignment(assignment, by=reviewer.user)
     return case
 
 
@@ -98,14 +99,19 @@ def test_unaccepted_assignment_shows_accept_area_and_no_editing(reviewer_client,
     assert not case.reviews.exists()
 
 
-def test_first_open_of_an_accepted_case_starts_the_review(reviewer_client, reviewer):
-    case = _assigned(reviewer)
-    html = reviewer_client.get(reverse("reviews:workspace", args=[case.case_number])).content.decode()
-    assert 'id="review-form"' in html
+def test_accepting_starts_the_review_and_the_workspace_opens_it(reviewer_client, reviewer):
+    case = _assigned(reviewer, accepted=False)
+    assignment = case.assignments.get()
+    response = reviewer_client.post(
+        reverse("reviews:assignment:accept", args=[assignment.pk]), {"attest_no_conflict": "on"}
+    )
+    assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "in_review"
     review = case.reviews.get()
     assert review.decisions.count() == 2
+    html = reviewer_client.get(reverse("reviews:workspace", args=[case.case_number])).content.decode()
+    assert 'id="review-form"' in html
     for item in case.disputed_items.all():
         assert f'id="id_item-{item.pk}-guideline_citations"' in html
         assert (
@@ -114,6 +120,22 @@ def test_first_open_of_an_accepted_case_starts_the_review(reviewer_client, revie
         )
     reviewer_client.get(reverse("reviews:workspace", args=[case.case_number]))
     assert Case.objects.get(pk=case.pk).reviews.count() == 1
+
+
+def test_opening_the_workspace_changes_nothing(reviewer_client, reviewer):
+    """A GET only reads: an accepted case without a review (accepted before accepting started it) offers
+    to start one, and starting it is a POST."""
+    case = _assigned(reviewer, accepted=False)
+    case.assignments.update(accepted_at=timezone.now())
+    url = reverse("reviews:workspace", args=[case.case_number])
+    html = reviewer_client.get(url).content.decode()
+    assert "Start the review" in html and 'id="review-form"' not in html
+    case.refresh_from_db()
+    assert case.status == "assigned" and not case.reviews.exists()
+    assert reviewer_client.post(reverse("reviews:start_review", args=[case.case_number])).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "in_review" and case.reviews.get().decisions.count() == 2
+    assert 'id="review-form"' in reviewer_client.get(url).content.decode()
 
 
 def test_case_file_shows_parties_items_and_records_in_date_order(reviewer_client, reviewer):
