@@ -148,7 +148,7 @@ def load_reviews() -> None:
 
     seed = cases[SEED_CASE_NUMBER]
     _assign(seed, "dr.rivera", accepted=True)
-    if not seed.reviews.filter(status=ReviewStatus.SIGNED).exists():
+    if seed.reviews.latest_signed() is None:
         review = draft_review(seed, "dr.rivera", SEED_SUMMARY, SEED_DECISIONS)
         if review.status == ReviewStatus.DRAFT:
             if settings.IMR_QA_REQUIRED:

@@ -343,7 +343,7 @@ def download_letter(letter: DeterminationLetter, by) -> Download:
 
 
 def latest_signed_review(case: Case) -> Review:
-    review = case.reviews.filter(status=ReviewStatus.SIGNED).order_by("-version").first()
+    review = case.reviews.latest_signed()
     if review is None:
         raise LetterError(f"Case {case.case_number} has not been signed off: there is no determination.")
     return review

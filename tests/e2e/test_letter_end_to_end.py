@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from cases.intake import EXAMPLE_CASE_PATH, import_file
 from reviews.models import DeterminationLetter, LetterDownload, LetterStatus
-from tests.reviews.letter_helpers import (  # noqa: F401 - seed_letterhead is a fixture
+from tests.reviews.letters.helpers import (  # noqa: F401 - seed_letterhead is a fixture
     normalise,
     page_texts,
     pdf_text,

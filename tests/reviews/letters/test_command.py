@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from reviews.models import DeterminationLetter
 from tests import factories
-from tests.reviews.letter_helpers import issue, pdf_text, signed_seed_review
+from tests.reviews.letters.helpers import issue, pdf_text, signed_seed_review
 from tests.seed_determination import sign_seed_review
 
 

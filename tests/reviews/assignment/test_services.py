@@ -13,7 +13,7 @@ from reviews.assignment import services
 from reviews.assignment.services import AssignmentError
 from reviews.models import Assignment, AssignmentEvent
 from tests.factories import AdminUserFactory, AssignmentFactory, LicenseFactory, reviewer_with_credentials
-from tests.reviews.assignment_helpers import affiliate, eligible_case
+from tests.reviews.assignment.helpers import affiliate, eligible_case
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from reviews.models import DeterminationLetter, LetterDownload, LetterStatus
 from tests import factories
-from tests.reviews.letter_helpers import issue, pdf_text, signed_seed_review
+from tests.reviews.letters.helpers import issue, pdf_text, signed_seed_review
 
 CASE = "CM15-0165834"
 

@@ -17,7 +17,7 @@ from reviews.letters.rendering import (
 )
 from reviews.models import DeterminationLetter
 from tests import factories
-from tests.reviews.letter_helpers import (  # noqa: F401 - seed_letterhead is a fixture
+from tests.reviews.letters.helpers import (  # noqa: F401 - seed_letterhead is a fixture
     normalise,
     page_texts,
     pdf_text,

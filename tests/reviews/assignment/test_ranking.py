@@ -6,7 +6,7 @@ import pytest
 
 from reviews.assignment.ranking import rank_reviewers
 from tests.factories import AssignmentFactory, CaseFactory, reviewer_with_credentials
-from tests.reviews.assignment_helpers import affiliate, eligible_case
+from tests.reviews.assignment.helpers import affiliate, eligible_case
 
 pytestmark = pytest.mark.django_db
 

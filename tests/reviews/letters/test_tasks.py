@@ -17,7 +17,7 @@ from reviews.letters import services
 from reviews.letters.tasks import render_letter, retry_delay, sweep_letters
 from reviews.models import DeterminationLetter, LetterStatus
 from tests import factories
-from tests.reviews.letter_helpers import issue, pdf_text, signed_seed_review
+from tests.reviews.letters.helpers import issue, pdf_text, signed_seed_review
 
 # -- storage that fails, for transient errors (the database and broker stay real) ------------------
 
@@ -386,7 +386,7 @@ def test_beat_runs_the_sweep_and_workers_know_both_task_names():
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     result = subprocess.run(
         [sys.executable, "-c", WORKER_VIEW], cwd=root, capture_output=True, text=True, timeout=120
     )

@@ -15,7 +15,7 @@ from cases.models import Case
 from reviews.assignment import services
 from reviews.models import Assignment, AssignmentEvent
 from tests.factories import AdminUserFactory, reviewer_with_credentials
-from tests.reviews.assignment_helpers import eligible_case
+from tests.reviews.assignment.helpers import eligible_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
