@@ -1,0 +1,263 @@
+"""The production stack as DEPLOYING.md starts it (scripts/serve: gunicorn, a letters worker, a default
+worker and beat, DEBUG off, collected static files, PostgreSQL and Redis), driven over HTTP only: log in,
+import a case, assign it, accept and sign it off as the reviewer, download the letter the worker rendered,
+check /readyz, and shut everything down cleanly."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django.urls import reverse
+from pypdf import PdfReader
+
+pytestmark = [pytest.mark.integration]
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = json.loads((ROOT / "cases" / "examples" / "seed-case.json").read_text())
+CASE_NUMBER = "CM16-0900001"
+STARTUP_SECONDS = 300  # release steps (deploy check, migrations, static files, knowledge base) on 2 cores
+LETTER_SECONDS = 180
+SERVER = "postgres://postgres@127.0.0.1:5432"
+STACK_DB = "imr_stack_test"
+
+
+class Browser:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.secure_origin = base.replace("http://", "https://", 1)
+        self.session = requests.Session()
+        self.session.headers.update({"X-Forwarded-Proto": "https"})
+
+    def _headers(self, extra: dict | None = None) -> dict:
+        """The stack marks its cookies Secure (it sits behind a TLS proxy, simulated here by
+        X-Forwarded-Proto), so a client talking plain HTTP to loopback sends them by hand."""
+        cookies = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
+        return {"Cookie": cookies, **(extra or {})}
+
+    def _follow(self, response: requests.Response) -> requests.Response:
+        # Redirects are followed here: requests would drop the hand-made Cookie header on the way.
+        while response.is_redirect:
+            location = response.headers["Location"].removeprefix(self.secure_origin)
+            response = self.session.get(
+                self.base + location, headers=self._headers(), allow_redirects=False, timeout=60
+            )
+        return response
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        response = self.session.get(
+            self.base + path, headers=self._headers(), allow_redirects=False, timeout=60, **kwargs
+        )
+        return self._follow(response)
+
+    def post(self, path: str, data: dict | None = None, **kwargs) -> requests.Response:
+        data = {**(data or {}), "csrfmiddlewaretoken": self.session.cookies.get("csrftoken", "")}
+        # Django checks the Referer of a secure request against the host.
+        headers = self._headers({"Referer": self.secure_origin + path, **kwargs.pop("headers", {})})
+        response = self.session.post(
+            self.base + path, data=data, headers=headers, allow_redirects=False, timeout=120, **kwargs
+        )
+        return self._follow(response)
+
+    def log_in(self, username: str, password: str) -> None:
+        login = reverse("login")
+        self.get(login)
+        response = self.post(login, {"username": username, "password": password})
+        assert response.status_code == 200
+        assert "Log out" in response.text or "logout" in response.text, f"{username} could not log in"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(["psql", f"{SERVER}/postgres", "-qc", sql], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """scripts/serve against a fresh database, a Redis database of its own and a private file folder."""
+    port = _free_port()
+    media = tmp_path_factory.mktemp("stack-media")
+    _psql(f"DROP DATABASE IF EXISTS {STACK_DB} WITH (FORCE)")
+    _psql(f"CREATE DATABASE {STACK_DB}")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "IMR_", "PYTEST"))},
+        "IMR_ENV": "production",
+        "DJANGO_SECRET_KEY": "stack-test-" + "s" * 60,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"{SERVER}/{STACK_DB}",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+        "STORAGE_BACKEND": "filesystem",
+        "MEDIA_ROOT": str(media),
+        "IMR_ORG_NAME": "Golden State Review Partners",
+        "IMR_ORG_SHORT_NAME": "GSRP",
+        "IMR_ORG_ADDRESS": "Independent Medical Review,1 Capitol Mall,Sacramento CA 95814",
+        "IMR_ORG_PHONE": "(916) 555-0100",
+        # No mail server on this machine: notices go to the process log.
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "WEB_CONCURRENCY": "2",
+        "DEFAULT_WORKER_CONCURRENCY": "1",
+        "SKIP_INSTALL": "1",
+    }
+    subprocess.run(["redis-cli", "-n", "9", "flushdb"], check=True, capture_output=True)
+    python = str(ROOT / ".venv" / "bin" / "python")
+    # The accounts an organisation would create in the admin site: the demo's, for the test.
+    for command in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    log = (tmp_path_factory.mktemp("stack-log") / "serve.log").open("w+")
+    process = subprocess.Popen(
+        ["scripts/serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    try:
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"scripts/serve exited with {process.returncode}:\n{log.read()[-4000:]}")
+            try:
+                if requests.get(base + "/readyz", headers={"X-Forwarded-Proto": "https"}, timeout=15).ok:
+                    break
+            except requests.RequestException:
+                pass  # not listening yet, or still starting its workers
+            if time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"the stack was not ready in {STARTUP_SECONDS} s:\n{log.read()[-4000:]}")
+            time.sleep(1)
+        yield {"base": base, "process": process, "log": log}
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()
+        _psql(f"DROP DATABASE IF EXISTS {STACK_DB} WITH (FORCE)")
+
+
+def _one(pattern: str, text: str) -> str:
+    match = re.search(pattern, text, re.S)
+    assert match, f"not found on the page: {pattern}"
+    return match.group(1)
+
+
+def test_a_case_from_intake_to_the_letter_over_http(stack):
+    base = stack["base"]
+    admin = Browser(base)
+    admin.log_in("admin", "imr-demo-admin")
+
+    # Production serves collected, hashed static files, with DEBUG off.
+    page = admin.get(reverse("cases:list"))
+    stylesheet = _one(r'href="(/static/css/imr\.[0-9a-f]{12}\.css)"', page.text)
+    assert admin.get(stylesheet).status_code == 200
+    assert "Traceback" not in admin.get("/no-such-page/").text
+
+    # 1-2. Import a case (the seed case under a new number) through the browser's import page.
+    case = {**SEED, "case_number": CASE_NUMBER}
+    intake = ("case.json", json.dumps(case).encode(), "application/json")
+    response = admin.post(reverse("cases:import"), files={"intake_file": intake})
+    assert "Imported 1 case" in response.text, response.text[-2000:]
+
+    # 3. Eligibility, then assignment to a conflict-free reviewer.
+    for action in ("start_eligibility_review", "mark_eligible"):
+        response = admin.post(reverse("cases:transition", args=[CASE_NUMBER]), {"action": action})
+        assert response.status_code == 200
+    panel = admin.get(reverse("reviews:assignment:panel", args=[CASE_NUMBER])).text
+    reviewer_id = _one(
+        r'name="reviewer" value="(\d+)"[^>]*>\s*<label[^>]*>\s*<strong>[^<]*Rivera</strong>', panel
+    )
+    response = admin.post(reverse("reviews:assignment:assign", args=[CASE_NUMBER]), {"reviewer": reviewer_id})
+    assert response.status_code == 200
+    assert "Rivera" in admin.get(reverse("cases:detail", args=[CASE_NUMBER])).text
+
+    # 4. The reviewer accepts (attesting no conflict), writes the determination and signs it off.
+    reviewer = Browser(base)
+    reviewer.log_in("dr.rivera", "imr-demo-reviewer")
+    assert CASE_NUMBER in reviewer.get(reverse("reviews:dashboard")).text
+    before_accepting = reviewer.get(reverse("reviews:workspace", args=[CASE_NUMBER])).text
+    assignment_id = _one(r"/reviews/assignment/(\d+)/accept/", before_accepting)
+    response = reviewer.post(
+        reverse("reviews:assignment:accept", args=[assignment_id]), {"attest_no_conflict": "on"}
+    )
+    assert response.status_code == 200
+    workspace = reviewer.get(reverse("reviews:workspace", args=[CASE_NUMBER])).text
+    item_ids = sorted(set(re.findall(r'name="item-(\d+)-decision"', workspace)), key=int)
+    assert len(item_ids) == len(SEED["disputed_items"])
+    revision = _one(r'name="base_revision" value="(\d+)"', workspace)
+    fields = {
+        "base_revision": revision,
+        "clinical_summary": "The applicant is a 55-year-old with chronic low back pain and sciatica.",
+    }
+    decisions = [
+        ("Upheld", "MTUS Chronic Pain Medical Treatment 2009, Section(s): Physical Medicine",
+         "The records show at least 12 prior sessions without documented functional improvement. "
+         "Therefore, the request is not medically necessary."),
+        ("Overturned", "MTUS Low Back Complaints 2004, Section(s): Special Studies",
+         "Surgery is being planned and the prior imaging is over one year old. "
+         "Therefore, the request is medically necessary."),
+    ]  # fmt: skip
+    for item_id, (decision, citation, rationale) in zip(item_ids, decisions, strict=True):
+        fields.update({
+            f"item-{item_id}-decision": decision,
+            f"item-{item_id}-guideline_citations": citation,
+            f"item-{item_id}-non_mtus_reason": "",
+            f"item-{item_id}-rationale": rationale,
+        })  # fmt: skip
+    saved = reviewer.post(
+        reverse("reviews:save_draft", args=[CASE_NUMBER]), fields, headers={"Accept": "application/json"}
+    )
+    assert saved.json()["status"] == "saved", saved.text
+    sign_off = reviewer.get(reverse("reviews:sign_off", args=[CASE_NUMBER])).text
+    revision = _one(r'name="base_revision" value="(\d+)"', sign_off)
+    response = reviewer.post(
+        reverse("reviews:sign_off", args=[CASE_NUMBER]), {"base_revision": revision, "confirm": "on"}
+    )
+    assert response.status_code == 200, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))[-3000:]
+    assert "Signed" in response.text
+
+    # 5. The letters worker renders the letter; the administrator downloads it.
+    letter_page = reverse("reviews:letter_case", args=[CASE_NUMBER])
+    deadline = time.monotonic() + LETTER_SECONDS
+    download = ""
+    while not download and time.monotonic() < deadline:
+        match = re.search(r'href="([^"]*/v1/download/)"', admin.get(letter_page).text)
+        download = match.group(1) if match else ""
+        time.sleep(1)
+    assert download, "the worker did not render the letter"
+    pdf = admin.get(download)
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert CASE_NUMBER in text
+    assert "Golden State Review Partners sent the complete case file to an expert reviewer." in text
+    assert "Rivera" not in text  # the reviewer's identity never appears in a letter
+
+    # 6. Ready, with nothing left in the queues.
+    ready = requests.get(base + "/readyz", headers={"X-Forwarded-Proto": "https"}, timeout=10).json()
+    assert ready["status"] == "ready"
+    assert ready["letters"]["queued"] == 0
+    assert ready["letters"]["failed"] == 0
+
+
+def test_the_stack_shuts_down_cleanly(stack):
+    process = stack["process"]
+    os.killpg(process.pid, signal.SIGTERM)
+    assert process.wait(timeout=90) is not None
+    left = subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout.split()
+    assert left == [], f"processes left running after SIGTERM: {left}"
