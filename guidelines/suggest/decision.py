@@ -26,7 +26,8 @@ UP, OVER = "Upheld", "Overturned"
 MET, NOT_MET = "met", "not met"
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "decision_model.json"
 # Abstain also when the class-balanced probability is within MARGIN of 0.5. Cross-validation
-# (docs/guidelines.md, `suggest_cv` margin table) showed no gain in accuracy from a margin, so only the no-evidence rule abstains.
+# (docs/guidelines.md, `suggest_cv` margin table) showed no steady gain in accuracy from a margin, so
+# only the evidence rules abstain.
 MARGIN = 0.0
 # Ridge penalty on the weights (not the bias): ~240 training items, ~60 features. Cross-validated
 # decided-only balanced accuracy 0.52 / 0.58 / 0.59 at 1 / 5 / 20; 5 keeps coverage (20 abstains more).
