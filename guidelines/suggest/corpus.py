@@ -11,11 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .decision import DecisionModel
 from .engine import suggest_case
 from .knowledge import KnowledgeBase
 from .match import top_citations
 from .parse import detect_regions
-from .schema import CaseFacts
+from .schema import CaseFacts, Suggestion
 
 
 def _us_date(value: str | None) -> dt.date | None:
@@ -38,17 +39,27 @@ def case_facts_from_input(case: dict[str, Any]) -> CaseFacts:
     )
 
 
+def case_suggestions(
+    case: dict[str, Any], kb: KnowledgeBase, model: DecisionModel | None = None
+) -> list[Suggestion]:
+    """The engine's suggestions for one inputs.json case, in its item order."""
+    items = case.get("items", [])
+    return suggest_case(
+        kb,
+        [(i.get("item") or "", None, [i.get("claims_administrator_guideline") or ""]) for i in items],
+        case_facts_from_input(case),
+        model,
+    )
+
+
 def predict(inputs: list[dict[str, Any]], kb: KnowledgeBase) -> dict[str, list[dict[str, Any]]]:
-    """{case_number: [{"citations": [...], "decision": ...}, ...]} in the inputs' item order."""
+    """{case_number: [{"citations": [...], "decision": ...}, ...]} in the inputs' item order.
+
+    ``decision`` is "" where the engine suggests none (thin evidence): the scorer counts it as a miss.
+    """
     out: dict[str, list[dict[str, Any]]] = {}
     for case in inputs:
-        facts = case_facts_from_input(case)
-        items = case.get("items", [])
-        suggestions = suggest_case(
-            kb,
-            [(i.get("item") or "", None, [i.get("claims_administrator_guideline") or ""]) for i in items],
-            facts,
-        )
+        suggestions = case_suggestions(case, kb)
         preds = [
             {
                 "citations": top_citations(s.sections, 3),

@@ -58,12 +58,23 @@ def _evidence(mentions: list[Mention], n: int = 2) -> list[Evidence]:
     return out
 
 
+# "Urine drug screen ... was negative for hydrocodone": the negation is the test's *result*, about what
+# follows it; the test itself was done. A phrase followed by a result word is present, not absent.
+_RESULT_AFTER = r"\b(?:was|were|is|came back|returned)?\s*(?:negative|positive|inconsistent|consistent)\b"
+
+
+def _is_result(m: Mention) -> bool:
+    sentence = m.sentence.lower()
+    at = sentence.find(m.phrase.lower())
+    return at >= 0 and bool(re.search(_RESULT_AFTER, sentence[at + len(m.phrase) :]))
+
+
 def _present(mentions: list[Mention]) -> list[Mention]:
-    return [m for m in mentions if not m.negated]
+    return [m for m in mentions if not m.negated or _is_result(m)]
 
 
 def _negated(mentions: list[Mention]) -> list[Mention]:
-    return [m for m in mentions if m.negated]
+    return [m for m in mentions if m.negated and not _is_result(m)]
 
 
 def _other(direction: str) -> str:
@@ -90,7 +101,7 @@ def findings_check(
             key,
             label,
             MET,
-            f"documented: \u201c{present[0].phrase}\u201d",
+            "documented in the records",
             favours,
             weight,
             _evidence(present),
@@ -100,7 +111,7 @@ def findings_check(
             key,
             label,
             NOT_MET,
-            f"documented as absent: \u201c{negated[0].phrase}\u201d (negated)",
+            "the records state that it is absent",
             _other(favours),
             weight / 2,
             _evidence(negated),
@@ -240,7 +251,7 @@ def functional_improvement_check(facts: CaseFacts, weight_for: float = 2.0) -> C
             "functional_improvement",
             label,
             MET,
-            f"documented: \u201c{pos_present[0].phrase}\u201d",
+            "documented in the records",
             OVER,
             weight_for,
             _evidence(pos_present),
@@ -367,7 +378,7 @@ def conservative_duration_check(req: ItemRequest, facts: CaseFacts) -> Criterion
             "conservative_duration",
             label,
             MET,
-            f"acute lesion documented: \u201c{lesion[0].phrase}\u201d",
+            "an acute lesion is documented",
             OVER,
             1.5,
             _evidence(lesion),

@@ -56,12 +56,29 @@ def _where(m: SectionMatch) -> str:
     return f"on {ref}" if ref.startswith("page ") else f"in {ref}"
 
 
+def _finding(c: CriterionCheck) -> str:
+    """What the records show for one criterion, in prose: the criterion, the outcome, the record quoted."""
+    label = _sentence_case(c.label.split(" (")[0])
+    if c.evidence:
+        ev = c.evidence[0]
+        when = f" of {ev.record_date:%m/%d/%Y}" if ev.record_date else ""
+        quote = ev.quote.strip().rstrip(".")
+        if len(quote) > 200:
+            quote = quote[:200].rsplit(" ", 1)[0] + " ..."
+        status = "is documented" if c.status == "met" else "is not met"
+        return f"Here, {label} {status}: the {ev.record_title}{when} states \u201c{quote}.\u201d"
+    return f"Here, {label}: {c.detail}."
+
+
 def draft_rationale(
     request: ItemRequest, sections: list[SectionMatch], checks: list[CriterionCheck], decision: str
 ) -> str:
     """A paragraph citing guideline, section and page, ending with the conclusion matching the decision."""
     item = (request.core or request.description or "the requested item").strip().rstrip(".")
-    if decision == OVER:
+    if not decision:
+        opening = ""
+        closing = ""
+    elif decision == OVER:
         opening = (
             f"Yes, the request for {item} was medically necessary, medically appropriate, and indicated here."
         )
@@ -69,7 +86,7 @@ def draft_rationale(
     else:
         opening = f"No, the request for {item} was not medically necessary, medically appropriate, or indicated here."  # noqa: E501
         closing = "Therefore, the request was not medically necessary."
-    parts = [opening]
+    parts = [opening] if opening else []
     if sections:
         top = sections[0]
         crit = _criterion_for(top, checks)
@@ -83,16 +100,12 @@ def draft_rationale(
             "the reviewer should cite the evidence relied on."
         )
     for c in checks:
-        if c.favours == decision and c.weight > 0 and c.status in ("met", "not met"):
-            quote = (
-                f" (\u201c{c.evidence[0].quote[:160]}\u201d, {c.evidence[0].record_title})"
-                if c.evidence
-                else ""
-            )
-            parts.append(f"Here, {c.detail}{quote}.")
-    if len(parts) == 2 and decision != OVER:
+        if (c.favours == decision or not decision) and c.weight > 0 and c.status in ("met", "not met"):
+            parts.append(_finding(c))
+    if len(parts) == 2 and decision == "Upheld":
         parts.append(
             "Here, the records do not document that the guideline's criteria for this request were met."
         )
-    parts.append(closing)
+    if closing:
+        parts.append(closing)
     return " ".join(parts)

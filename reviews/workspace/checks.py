@@ -21,6 +21,20 @@ _NEGATED = re.compile(
 )
 
 
+# Template markers and machine wording that must never reach a signed letter: placeholders left in a
+# draft ("[insert date]", "{{ item }}", "TODO") and the engine's old debugging text ("(negated)").
+_MARKER = re.compile(
+    r"\{\{|\}\}|\{%|\[\[|\]\]|<<|>>|\bTODO\b|\bTBD\b|\bXXX+\b|\(negated\)|documented as absent|"
+    r"\[\s*(?:insert|reviewer|date|name|item|conclusion|guideline|patient)\b[^\]]*\]",
+    re.IGNORECASE,
+)
+
+
+def rationale_markers(rationale: str) -> list[str]:
+    """The template markers still in a rationale (none in a text a physician would sign)."""
+    return [m.group(0) for m in _MARKER.finditer(rationale)]
+
+
 @dataclass(frozen=True)
 class Check:
     """One line of the checklist: ``passed`` or not, with what to fix."""
@@ -90,6 +104,17 @@ def _item_checks(decision: ItemDecision) -> list[Check]:
             pk,
         )
     )
+    markers = rationale_markers(decision.rationale) if has_rationale else []
+    if markers:
+        checks.append(
+            Check(
+                f"item-{pk}-markers",
+                f"{name}: rationale free of template markers",
+                False,
+                f"Replace the template text in the rationale: {', '.join(dict.fromkeys(markers))}.",
+                pk,
+            )
+        )
     if decision.decision and has_rationale:
         concluded = rationale_conclusion(decision.rationale)
         expected = "not necessary" if decision.decision == Decision.UPHELD else "necessary"

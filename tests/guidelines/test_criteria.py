@@ -41,7 +41,7 @@ def test_negated_findings_do_not_count():
     case = facts("The patient denies bowel or bladder dysfunction. There are no red flags.")
     c = criteria.findings_check("red_flags", "Red flags", vocabulary.RED_FLAGS, case, "Overturned", 2.0)
     assert c.status == "not met"
-    assert "negated" in c.detail
+    assert c.detail == "the records state that it is absent"
 
 
 def test_findings_unknown_when_not_mentioned_or_no_text():
@@ -120,3 +120,41 @@ def test_context_negation_comes_from_medspacy():
     assert nlp_available()
     mentions = find_mentions([Record("ED note", None, "Fracture is unlikely.")], ["fracture"])
     assert [m.negated for m in mentions] == [True]
+
+
+# --- Polarity: a test done with an unexpected result, an absence, and a negated symptom (issue 15). ---
+
+
+def _facts(text):
+    from guidelines.suggest.schema import CaseFacts, Record
+
+    return CaseFacts(records=[Record("Progress note", None, text)])
+
+
+def test_a_negative_urine_drug_screen_is_a_screen_that_was_done():
+    from guidelines.suggest.criteria import findings_check
+    from guidelines.suggest.vocabulary import OPIOID_MONITORING
+
+    text = "Urine drug screen on 12/20/2016 was negative for hydrocodone."
+    c = findings_check("opioid_monitoring", "Monitoring", OPIOID_MONITORING, _facts(text), "Overturned", 0.5)
+    assert c.status == "met"
+    assert "absent" not in c.detail
+
+
+def test_no_red_flags_is_an_absence():
+    from guidelines.suggest.criteria import findings_check
+    from guidelines.suggest.vocabulary import RED_FLAGS
+
+    c = findings_check(
+        "red_flags", "Red flags", RED_FLAGS, _facts("There were no red flags."), "Overturned", 2
+    )
+    assert (c.status, c.detail) == ("not met", "the records state that it is absent")
+
+
+def test_denies_numbness_is_a_negated_symptom():
+    from guidelines.suggest.criteria import findings_check
+    from guidelines.suggest.vocabulary import NEURO_SYMPTOMS
+
+    text = "She denies numbness or tingling in the legs."
+    c = findings_check("neuro_symptoms", "Symptoms", NEURO_SYMPTOMS, _facts(text), "Overturned", 0.5)
+    assert c.status == "not met"

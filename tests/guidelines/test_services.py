@@ -61,7 +61,7 @@ def _shoulder_case(injury_date, note: str):
             "Overturned",
             "met",
         ),
-        (dt.date(2016, 10, 10), "Small supraspinatus tear.", "Upheld", "not met"),
+        (dt.date(2016, 10, 10), "Shoulder pain with overhead reaching.", "Upheld", "not met"),
     ],
 )
 def test_a_service_tied_to_a_surgery_follows_it_in_the_app(

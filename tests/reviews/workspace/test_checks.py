@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from reviews.workspace.checks import consistency_checks, failing, rationale_conclusion
+from reviews.workspace.checks import consistency_checks, failing, rationale_conclusion, rationale_markers
 from reviews.workspace.drafts import item_key, save_draft
 from tests.reviews.conftest import OVERTURNED_RATIONALE, UPHELD_RATIONALE, complete
 
@@ -180,3 +180,18 @@ def test_being_on_leave_does_not_block_signing_a_written_review(review):
     review.reviewer.availability = "on_leave"
     review.reviewer.save()
     assert _failing_keys(review) == set()
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["[insert date of the last visit]", "{{ item }}", "TODO", 'documented as absent: "urine drug" (negated)'],
+)
+def test_a_rationale_holding_template_markers_is_refused(review, marker):
+    complete(review)
+    first = _items(review)[0]
+    _set(review, **{item_key(first.pk, "rationale"): f"The records show {marker}. " + UPHELD_RATIONALE})
+    assert f"item-{first.pk}-markers" in _failing_keys(review)
+
+
+def test_the_expected_rationales_hold_no_marker():
+    assert rationale_markers(UPHELD_RATIONALE) == [] and rationale_markers(OVERTURNED_RATIONALE) == []

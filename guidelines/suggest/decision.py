@@ -1,0 +1,213 @@
+"""The suggested decision: a small logistic model over the criteria checks, with abstention.
+
+Why a model: the earlier hand-set weights and per-kind base rates were chosen by looking at all the
+development letters, so their figures could not be cross-validated. Here the weights are *fitted* (on the
+training letters only, see ``cv``), stored with their provenance in ``data/decision_model.json``, and the
+same code scores a fold or the packaged model.
+
+Why abstention: a decision must rest on criteria checked against the records or the guideline (a visit
+count over the allowance, functional improvement, red flags, a "not recommended" stance ...), never on the
+kind of service alone. With no such check, or a probability too close to the middle, the engine says
+"no suggestion" for the decision (``decision == ""``) and the reviewer decides unaided.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .schema import CriterionCheck, ItemRequest
+
+UP, OVER = "Upheld", "Overturned"
+MET, NOT_MET = "met", "not met"
+MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "decision_model.json"
+# Abstain also when the class-balanced probability is within MARGIN of 0.5. Cross-validation
+# (docs/guidelines.md, `suggest_cv` margin table) showed no steady gain in accuracy from a margin, so
+# only the evidence rules abstain.
+MARGIN = 0.0
+# Ridge penalty on the weights (not the bias): ~240 training items, ~60 features. Cross-validated
+# decided-only balanced accuracy 0.52 / 0.58 / 0.59 at 1 / 5 / 20; 5 keeps coverage (20 abstains more).
+L2 = 5.0
+# The kind of service as a feature is a base rate by the back door. 5-fold CV (suggest_cv): with it,
+# coverage 0.654 and decided-only balanced accuracy 0.563; without it 0.693 and 0.569. Left out.
+WITH_KIND = False
+
+
+def evidence_checks(checks: Iterable[CriterionCheck]) -> list[CriterionCheck]:
+    """Checks that settle a criterion one way (met / not met) and point to a decision."""
+    return [c for c in checks if c.status in (MET, NOT_MET) and c.favours in (UP, OVER)]
+
+
+def features(request: ItemRequest, checks: Sequence[CriterionCheck]) -> dict[str, float]:
+    """One indicator per settled criterion (key, outcome, direction), plus the kind of service.
+
+    Unsettled ("unknown") checks are not evidence and are left out.
+    """
+    out: dict[str, float] = {}
+    for c in evidence_checks(checks):
+        out[f"{c.key}|{c.status}|{c.favours}"] = 1.0
+    if request.kind and WITH_KIND:
+        out[f"kind|{request.kind}"] = 1.0
+    return out
+
+
+@dataclass
+class DecisionModel:
+    """Logistic weights over ``features``, fitted with balanced classes.
+
+    The balanced score decides (its 0.5 threshold maximises balanced accuracy); ``p_overturn`` adds back
+    the training letters' base rate (``prior_logit``, the log odds of Overturned) so the chance shown to
+    the reviewer is calibrated (Brier score and reliability table from ``suggest_cv``).
+    """
+
+    weights: dict[str, float] = field(default_factory=dict)
+    bias: float = 0.0
+    margin: float = MARGIN
+    prior_logit: float = 0.0
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def _z(self, feats: dict[str, float]) -> float:
+        return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+
+    def p_balanced(self, feats: dict[str, float]) -> float:
+        return _sigmoid(self._z(feats))
+
+    def p_overturn(self, feats: dict[str, float]) -> float:
+        """The calibrated chance that IMR overturns a denial of an item like this one."""
+        return _sigmoid(self._z(feats) + self.prior_logit)
+
+    def decide(self, request: ItemRequest, checks: Sequence[CriterionCheck]) -> tuple[str, float, list[str]]:
+        """(decision or "" for no suggestion, calibrated chance of Overturned, the drivers in words)."""
+        feats = features(request, checks)
+        chance = round(self.p_overturn(feats), 2)
+        p = self.p_balanced(feats)
+        evidence = evidence_checks(checks)
+        if not evidence:
+            return (
+                "",
+                chance,
+                [
+                    "No criterion was settled from the records: no decision is suggested; "
+                    "the reviewer decides."
+                ],
+            )
+        if abs(p - 0.5) < self.margin:
+            return (
+                "",
+                chance,
+                ["The criteria checked point both ways: no decision is suggested; the reviewer decides."],
+            )
+        decision = OVER if p >= 0.5 else UP
+        drivers = sorted((c for c in evidence if c.favours == decision), key=lambda c: -c.weight)
+        if not drivers:
+            # Every settled criterion points the other way: only the kind of service could tip it.
+            return (
+                "",
+                chance,
+                [
+                    "The criteria checked point one way and the kind of service the other: no decision is "
+                    "suggested; the reviewer decides."
+                ],
+            )
+        return decision, chance, [f"{c.label}: {c.status} ({c.detail})" for c in drivers[:4]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bias": self.bias,
+            "margin": self.margin,
+            "prior_logit": self.prior_logit,
+            "weights": dict(sorted(self.weights.items())),
+            "provenance": self.provenance,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DecisionModel:
+        return cls(
+            dict(d.get("weights", {})),
+            float(d.get("bias", 0.0)),
+            float(d.get("margin", MARGIN)),
+            float(d.get("prior_logit", 0.0)),
+            dict(d.get("provenance", {})),
+        )
+
+
+def _wrong_sign(name: str, weight: float) -> bool:
+    """A criterion's weight must point the way the criterion does (clinical direction, not noise)."""
+    if name.endswith(f"|{OVER}"):
+        return weight < 0
+    if name.endswith(f"|{UP}"):
+        return weight > 0
+    return False
+
+
+def fit(
+    rows: Sequence[tuple[dict[str, float], str]], l2: float = L2, margin: float = MARGIN
+) -> DecisionModel:
+    """Sign-constrained, class-balanced ridge logistic regression.
+
+    A criterion whose fitted weight points against its clinical direction (e.g. "no functional
+    improvement" pushing towards certifying) is dropped and the rest refitted, until none does.
+    """
+    dropped: set[str] = set()
+    while True:
+        model = _fit(rows, l2, margin, dropped)
+        wrong = {k for k, w in model.weights.items() if _wrong_sign(k, w)}
+        if not wrong:
+            return model
+        dropped |= wrong
+
+
+def _fit(
+    rows: Sequence[tuple[dict[str, float], str]], l2: float, margin: float, dropped: set[str]
+) -> DecisionModel:
+    """Class-balanced ridge logistic regression by Newton's method (numpy only; deterministic)."""
+    import numpy as np
+
+    names = sorted({k for f, _ in rows for k in f if k not in dropped})
+    index = {k: i for i, k in enumerate(names)}
+    x = np.zeros((len(rows), len(names) + 1))
+    x[:, -1] = 1.0
+    y = np.array([1.0 if label == OVER else 0.0 for _, label in rows])
+    for r, (f, _) in enumerate(rows):
+        for k, v in f.items():
+            if k in index:
+                x[r, index[k]] = v
+    pos = max(1.0, y.sum())
+    neg = max(1.0, len(y) - y.sum())
+    # Each class weighs the same in total: the 0.5 threshold then maximises balanced accuracy.
+    sw = np.where(y == 1.0, len(y) / (2 * pos), len(y) / (2 * neg))
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (sw * (p - y)) + penalty * w
+        hess = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    weights = {k: round(float(w[i]), 4) for k, i in index.items() if abs(w[i]) > 1e-6}
+    return DecisionModel(weights, round(float(w[-1]), 4), margin, round(math.log(pos / neg), 4))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+_DEFAULT: DecisionModel | None = None
+
+
+def default_model() -> DecisionModel:
+    """The packaged model (fitted on all development letters; see its provenance), loaded once."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        if MODEL_FILE.exists():
+            _DEFAULT = DecisionModel.from_dict(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+        else:
+            _DEFAULT = DecisionModel()
+    return _DEFAULT
