@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from guidelines.suggest.cv import corpus_dir, cross_validate, fit_packaged
+from guidelines.suggest.cv import KEYS, corpus_dir, cross_validate, fit_packaged
 from guidelines.suggest.decision import MODEL_FILE
 from guidelines.suggest.knowledge import KnowledgeBase
 
@@ -46,16 +46,7 @@ class Command(BaseCommand):
 
     def _print(self, report):
         w = self.stdout.write
-        cols = (
-            "guideline@1",
-            "section@3",
-            "decision_balanced_accuracy",
-            "decision_coverage",
-            "balanced_accuracy_when_decided",
-            "brier",
-            "covered",
-            "items",
-        )
+        cols = (*KEYS, "covered", "items")
         w("fold    " + "  ".join(cols))
         for f in report["folds"]:
             w(f"{f['fold']}  " + "  ".join(str(f.get(c)) for c in cols))
