@@ -245,8 +245,3 @@ def render_letter_pdf(html: str) -> RenderedPdf:
         string=html, base_url=STATIC_BASE.resolve().as_uri() + "/", url_fetcher=_LocalOnlyFetcher()
     ).render()
     return RenderedPdf(content=document.write_pdf(**PDF_OPTIONS), page_count=len(document.pages))
-
-
-def render_pdf(html: str) -> bytes:
-    """The PDF bytes WeasyPrint makes of the letter HTML."""
-    return render_letter_pdf(html).content

@@ -13,7 +13,6 @@ from reviews.letters.rendering import (
     letter_context,
     render_letter_html,
     render_letter_pdf,
-    render_pdf,
 )
 from reviews.models import DeterminationLetter
 from tests import factories
@@ -52,7 +51,7 @@ def review(seed_case):
 
 @pytest.fixture
 def seed_pdf(review) -> bytes:
-    return render_pdf(render_letter_html(review))
+    return render_letter_pdf(render_letter_html(review)).content
 
 
 def test_pdf_text_gives_back_every_section_in_the_seed_letters_order(seed_pdf):
@@ -129,7 +128,7 @@ def test_organisation_name_and_guideline_label_come_from_settings(settings, revi
         "address_lines": ["1 Capitol Mall", "Sacramento, CA 95814"],
         "phone": "",
     }
-    text = pdf_text(render_pdf(render_letter_html(review)))
+    text = pdf_text(render_letter_pdf(render_letter_html(review)).content)
     assert "Golden State Review Partners sent the complete case file to an expert reviewer." in text
     assert "GSRP guideline: Decision based on MTUS Low Back Complaints 2004" in text
     assert "1 Capitol Mall" in text
