@@ -362,6 +362,8 @@ class MedicalRecord(models.Model):
     file = models.FileField(upload_to=record_upload_path, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
     file_size = models.PositiveIntegerField(null=True, blank=True)
+    # Read from the PDF by parsing it when it is attached (cases.intake.pdf_page_count).
+    page_count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["case", models.F("date").asc(nulls_last=True), "position", "id"]
@@ -370,9 +372,12 @@ class MedicalRecord(models.Model):
         return self.title
 
     def attach_pdf(self, content: bytes, name: str = "record.pdf") -> None:
-        """Store a PDF's bytes (already checked by cases.intake) with its hash and size."""
+        """Store a PDF's bytes (already checked by cases.intake) with its hash, size and page count."""
         from django.core.files.base import ContentFile
+
+        from cases.intake import pdf_page_count
 
         self.file_sha256 = hashlib.sha256(content).hexdigest()
         self.file_size = len(content)
+        self.page_count = pdf_page_count(content)
         self.file.save(name, ContentFile(content), save=False)

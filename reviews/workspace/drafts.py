@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus
 from cases.services import transition_case
+from imr_site.text import text_problem
 from reviews.models import Assignment, Decision, FrozenReviewError, ItemDecision, Review
 from reviews.workspace.errors import InvalidInput, WorkspaceError
 
@@ -172,6 +173,9 @@ def save_draft(review: Review, data: dict[str, str], base_revision: int, by) -> 
         if unknown:
             raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.", field=sorted(unknown)[0])
         for key, value in data.items():
+            problem = text_problem(value or "")
+            if problem:
+                raise InvalidInput(f"{field_label(key, decisions)}: the text {problem}.", field=key)
             if key.endswith("-decision") and value not in ("", *Decision.values):
                 raise InvalidInput(f"{field_label(key, decisions)}: choose Upheld or Overturned.", field=key)
         incoming = {k: _normalise(v) for k, v in data.items()}
