@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from simple_history.utils import bulk_create_with_history
 
 from cases.models import Case, DisputedItem, MedicalRecord, TreatingProvider
 from imr_site.text import MAX_JSON_DEPTH, json_depth_exceeds, json_text_problems
@@ -316,24 +317,33 @@ def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
             appealed_by=ur.get("appealed_by", ""),
             created_by=by,
         )
-        TreatingProvider.objects.bulk_create(
-            TreatingProvider(
-                case=case,
-                name=p["name"],
-                specialty=p.get("specialty", ""),
-                requesting=p.get("requesting", False),
-            )
-            for p in payload.get("treating_providers", [])
+        # With a history row each, like every later change (the audit record).
+        bulk_create_with_history(
+            [
+                TreatingProvider(
+                    case=case,
+                    name=p["name"],
+                    specialty=p.get("specialty", ""),
+                    requesting=p.get("requesting", False),
+                )
+                for p in payload.get("treating_providers", [])
+            ],
+            TreatingProvider,
+            default_user=by,
         )
-        DisputedItem.objects.bulk_create(
-            DisputedItem(
-                case=case,
-                position=k,
-                description=item["description"],
-                quantity=item.get("quantity"),
-                claims_administrator_guidelines=item.get("claims_administrator_guidelines", []),
-            )
-            for k, item in enumerate(payload["disputed_items"])
+        bulk_create_with_history(
+            [
+                DisputedItem(
+                    case=case,
+                    position=k,
+                    description=item["description"],
+                    quantity=item.get("quantity"),
+                    claims_administrator_guidelines=item.get("claims_administrator_guidelines", []),
+                )
+                for k, item in enumerate(payload["disputed_items"])
+            ],
+            DisputedItem,
+            default_user=by,
         )
         for k, rec in enumerate(payload.get("records", [])):
             record = MedicalRecord(
@@ -347,6 +357,7 @@ def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
             )
             if k in files:
                 record.attach_pdf(files[k])
+            record._history_user = by
             record.save()
     return case
 

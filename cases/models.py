@@ -307,6 +307,9 @@ class TreatingProvider(models.Model):
         default=False, help_text="This provider requested the disputed treatment."
     )
 
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-requesting", "id"]
 
@@ -320,6 +323,9 @@ class DisputedItem(models.Model):
     description = models.CharField(max_length=500)
     quantity = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
     claims_administrator_guidelines = models.JSONField(default=list, blank=True)
+
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", "position", "id"]
@@ -364,6 +370,9 @@ class MedicalRecord(models.Model):
     file_size = models.PositiveIntegerField(null=True, blank=True)
     # Read from the PDF by parsing it when it is attached (cases.intake.pdf_page_count).
     page_count = models.PositiveIntegerField(null=True, blank=True)
+
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", models.F("date").asc(nulls_last=True), "position", "id"]

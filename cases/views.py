@@ -100,6 +100,7 @@ def add_record(request: HttpRequest, case_number: str) -> HttpResponse:
                 author=d["author"],
                 text=d["text"],
                 pdf=getattr(form, "pdf_bytes", None),
+                by=request.user,
             )
         except CaseInputError as exc:
             form.add_error(exc.field, exc.message)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_guid",
     "csp",
     "axes",
+    "audit",
     "cases",
     "reviews",
     "guidelines",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "imr_site.security.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Every read of a page with health information goes into the audit record (audit/recording.py).
+    "audit.recording.AuditMiddleware",
     # Last: it answers a locked-out login before any view runs.
     "axes.middleware.AxesMiddleware",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
     path("cases/", include("cases.urls")),
     path("reviews/", include("reviews.urls")),
     path("guidelines/", include("guidelines.urls")),

@@ -13,6 +13,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from cases.models import Case, CaseStatus
 from cases.services import transition_case
@@ -130,7 +131,9 @@ def _ensure_decisions(review: Review) -> None:
     have = set(review.decisions.values_list("disputed_item_id", flat=True))
     missing = [item for item in review.case.disputed_items.all() if item.pk not in have]
     if missing and review.is_editable:
-        ItemDecision.objects.bulk_create(ItemDecision(review=review, disputed_item=i) for i in missing)
+        bulk_create_with_history(
+            [ItemDecision(review=review, disputed_item=i) for i in missing], ItemDecision
+        )
 
 
 # -- saving drafts -----------------------------------------------------------------------------------
