@@ -16,6 +16,7 @@ from django.forms import formset_factory
 
 from cases.intake import IntakeError, check_pdf
 from cases.models import AppealedBy, RecordKind, ReviewType, Sex
+from imr_site.text import HygienicFormMixin
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -57,7 +58,7 @@ def _lines(value: str) -> list[str]:
     return [v.strip() for v in re.split(r"[\n;]+", value or "") if v.strip()]
 
 
-class CaseForm(forms.Form):
+class CaseForm(HygienicFormMixin, forms.Form):
     case_number = forms.CharField(max_length=16, help_text="e.g. CM15-0165834")
     review_type = forms.ChoiceField(choices=ReviewType.choices)
     received_date = forms.DateField(widget=DATE, label="Application received")
@@ -139,13 +140,13 @@ class CaseForm(forms.Form):
         return out
 
 
-class ProviderForm(forms.Form):
+class ProviderForm(HygienicFormMixin, forms.Form):
     name = forms.CharField(max_length=200, required=False, label="Treating provider")
     specialty = forms.CharField(max_length=200, required=False)
     requesting = forms.BooleanField(required=False, label="Requested the treatment")
 
 
-class DisputedItemForm(forms.Form):
+class DisputedItemForm(HygienicFormMixin, forms.Form):
     description = forms.CharField(max_length=500, required=False, label="Disputed item")
     quantity = forms.IntegerField(required=False)
     claims_administrator_guidelines = forms.CharField(
@@ -156,7 +157,7 @@ class DisputedItemForm(forms.Form):
     )
 
 
-class RecordForm(forms.Form):
+class RecordForm(HygienicFormMixin, forms.Form):
     title = forms.CharField(max_length=300, required=False, label="Record title")
     date = forms.DateField(widget=DATE, required=False)
     author = forms.CharField(max_length=200, required=False)
@@ -194,7 +195,7 @@ class AddRecordForm(RecordForm):
         return data
 
 
-class RecordsCompleteForm(forms.Form):
+class RecordsCompleteForm(HygienicFormMixin, forms.Form):
     records_complete_date = forms.DateField(widget=DATE, label="Records-complete date")
 
 

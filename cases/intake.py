@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,20 +17,39 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from jsonschema import Draft202012Validator, FormatChecker
+from django.db import DatabaseError, transaction
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from simple_history.utils import bulk_create_with_history
 
 from cases.models import Case, DisputedItem, MedicalRecord, TreatingProvider
+from imr_site.text import MAX_JSON_DEPTH, json_depth_exceeds, json_text_problems
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "case-intake.schema.json"
 EXAMPLE_CASE_PATH = Path(__file__).resolve().parent / "examples" / "seed-case.json"
 PDF_MAGIC = b"%PDF-"
 
 
+def _exact_pattern(pattern: str) -> str:
+    """JSON Schema patterns are ECMA-262, where ``$`` matches only at the very end; Python's ``$`` also
+    matches before a final newline, so ``"CM15-0165834\\n"`` would pass ``^...$``. Use ``\\Z``."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + "\\Z"
+    return pattern
+
+
+def _pattern(validator, pattern: str, instance: Any, schema: dict):
+    if validator.is_type(instance, "string") and not re.search(_exact_pattern(pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# The 2020-12 validator with ECMA-262 end-of-string semantics for ``pattern``: identifiers match exactly.
+IntakeValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @lru_cache(maxsize=1)
 def case_validator() -> Draft202012Validator:
     schema = json.loads(SCHEMA_PATH.read_text())
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return IntakeValidator(schema, format_checker=FormatChecker())
 
 
 @dataclass
@@ -117,14 +137,39 @@ def _too_large(size: int) -> str:
     return f"the file is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:.0f} MB"
 
 
+def pdf_page_count(content: bytes) -> int:
+    """The number of pages of a PDF, read by parsing it (pypdf); ValueError when it cannot be read."""
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValueError("a password-protected PDF; ask for an unprotected copy")
+        pages = len(reader.pages)
+    except ValueError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds of error on damaged files
+        raise ValueError(f"not a readable PDF ({type(exc).__name__})") from exc
+    if pages < 1:
+        raise ValueError("a PDF with no pages")
+    return pages
+
+
 def check_pdf(content: bytes) -> str | None:
-    """Why these bytes are not an acceptable record PDF, or None. Checks the bytes, not the name."""
+    """Why these bytes are not an acceptable record PDF, or None. Checks the bytes, not the name: the
+    header, the end marker, and then the whole structure by parsing it."""
     if len(content) > settings.MAX_RECORD_UPLOAD_BYTES:
         return _too_large(len(content))
     if content.lstrip(b"\r\n\t ")[:5] != PDF_MAGIC:
         return "not a PDF (the file does not start with %PDF-)"
     if b"%%EOF" not in content[-2048:]:
         return "not a complete PDF (no %%EOF marker at the end)"
+    try:
+        pdf_page_count(content)
+    except ValueError as exc:
+        return str(exc)
     return None
 
 
@@ -206,6 +251,11 @@ def validate_case(
     payload: Any, resolve_file: FileResolver | None, prefix: str = "", index: int = 0
 ) -> tuple[list[IntakeError], dict[int, bytes]]:
     """All errors of one case payload, and the bytes of its record files keyed by record index."""
+    errors = [
+        IntakeError(_fmt_path(prefix, index, path), problem) for path, problem in json_text_problems(payload)
+    ]
+    if errors:
+        return errors, {}
     errors = schema_errors(payload, prefix, index)
     if errors:
         return errors, {}
@@ -267,24 +317,33 @@ def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
             appealed_by=ur.get("appealed_by", ""),
             created_by=by,
         )
-        TreatingProvider.objects.bulk_create(
-            TreatingProvider(
-                case=case,
-                name=p["name"],
-                specialty=p.get("specialty", ""),
-                requesting=p.get("requesting", False),
-            )
-            for p in payload.get("treating_providers", [])
+        # With a history row each, like every later change (the audit record).
+        bulk_create_with_history(
+            [
+                TreatingProvider(
+                    case=case,
+                    name=p["name"],
+                    specialty=p.get("specialty", ""),
+                    requesting=p.get("requesting", False),
+                )
+                for p in payload.get("treating_providers", [])
+            ],
+            TreatingProvider,
+            default_user=by,
         )
-        DisputedItem.objects.bulk_create(
-            DisputedItem(
-                case=case,
-                position=k,
-                description=item["description"],
-                quantity=item.get("quantity"),
-                claims_administrator_guidelines=item.get("claims_administrator_guidelines", []),
-            )
-            for k, item in enumerate(payload["disputed_items"])
+        bulk_create_with_history(
+            [
+                DisputedItem(
+                    case=case,
+                    position=k,
+                    description=item["description"],
+                    quantity=item.get("quantity"),
+                    claims_administrator_guidelines=item.get("claims_administrator_guidelines", []),
+                )
+                for k, item in enumerate(payload["disputed_items"])
+            ],
+            DisputedItem,
+            default_user=by,
         )
         for k, rec in enumerate(payload.get("records", [])):
             record = MedicalRecord(
@@ -298,6 +357,7 @@ def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
             )
             if k in files:
                 record.attach_pdf(files[k])
+            record._history_user = by
             record.save()
     return case
 
@@ -324,6 +384,7 @@ def import_payload(data: Any, resolve_file: FileResolver | None, by=None) -> Imp
         number = payload.get("case_number", "?") if isinstance(payload, dict) else "?"
         outcome = CaseOutcome(index=index, case_number=str(number))
         errors, files = validate_case(payload, resolve_file, prefix, index)
+        number = str(number)
         if number in seen:
             errors.append(
                 IntakeError(_fmt_path(prefix, index, ["case_number"]), f"{number} appears twice in this file")
@@ -331,20 +392,38 @@ def import_payload(data: Any, resolve_file: FileResolver | None, by=None) -> Imp
         seen.add(number)
         outcome.errors = errors
         if not errors:
-            outcome.case = create_case(payload, files, by=by)
+            try:
+                outcome.case = create_case(payload, files, by=by)
+            except DatabaseError as exc:
+                # Validation should have caught it; if not, this case is reported and the rest go on.
+                outcome.errors = [IntakeError("", f"the database refused the case ({type(exc).__name__})")]
         report.outcomes.append(outcome)
     return report
+
+
+def _parse_json(text: str) -> Any:
+    """Parsed JSON, refusing documents nested too deeply to be an intake file (ValueError)."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        data = None
+    if data is None or json_depth_exceeds(data):
+        raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep; an intake file never is")
+    return data
 
 
 def import_file(path: Path, by=None) -> ImportReport:
     report = ImportReport()
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = _parse_json(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         report.file_errors.append(f"{path}: no such file")
         return report
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         report.file_errors.append(f"{path}: not valid JSON ({exc})")
+        return report
+    except ValueError as exc:
+        report.file_errors.append(f"{path}: {exc}")
         return report
     return import_payload(data, directory_resolver(Path(path).parent), by=by)
 
@@ -353,8 +432,11 @@ def import_bytes(content: bytes, files: dict[str, bytes] | None = None, by=None)
     """The upload page's entry point: a JSON document plus the PDFs uploaded beside it."""
     report = ImportReport()
     try:
-        data = json.loads(content.decode("utf-8"))
+        data = _parse_json(content.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         report.file_errors.append(f"The file is not valid JSON: {exc}")
+        return report
+    except ValueError as exc:
+        report.file_errors.append(f"The file is {exc}.")
         return report
     return import_payload(data, mapping_resolver(files or {}), by=by)

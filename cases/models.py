@@ -307,6 +307,9 @@ class TreatingProvider(models.Model):
         default=False, help_text="This provider requested the disputed treatment."
     )
 
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-requesting", "id"]
 
@@ -320,6 +323,9 @@ class DisputedItem(models.Model):
     description = models.CharField(max_length=500)
     quantity = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
     claims_administrator_guidelines = models.JSONField(default=list, blank=True)
+
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", "position", "id"]
@@ -362,6 +368,11 @@ class MedicalRecord(models.Model):
     file = models.FileField(upload_to=record_upload_path, blank=True)
     file_sha256 = models.CharField(max_length=64, blank=True)
     file_size = models.PositiveIntegerField(null=True, blank=True)
+    # Read from the PDF by parsing it when it is attached (cases.intake.pdf_page_count).
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["case", models.F("date").asc(nulls_last=True), "position", "id"]
@@ -370,9 +381,12 @@ class MedicalRecord(models.Model):
         return self.title
 
     def attach_pdf(self, content: bytes, name: str = "record.pdf") -> None:
-        """Store a PDF's bytes (already checked by cases.intake) with its hash and size."""
+        """Store a PDF's bytes (already checked by cases.intake) with its hash, size and page count."""
         from django.core.files.base import ContentFile
+
+        from cases.intake import pdf_page_count
 
         self.file_sha256 = hashlib.sha256(content).hexdigest()
         self.file_size = len(content)
+        self.page_count = pdf_page_count(content)
         self.file.save(name, ContentFile(content), save=False)

@@ -93,8 +93,11 @@ def add_medical_record(
     author: str = "",
     text: str = "",
     pdf: bytes | None = None,
+    by=None,
 ) -> MedicalRecord:
-    """Add a record to the case file (its PDF already checked by its bytes, see cases.intake.check_pdf)."""
+    """Add a record to the case file (its PDF already checked by its bytes, see cases.intake.check_pdf).
+
+    ``by`` is recorded as the actor of the record's history (the audit record), also outside a request."""
     if date and date > timezone.localdate():
         raise CaseInputError("date", f"{date} is in the future")
     with transaction.atomic():
@@ -105,6 +108,7 @@ def add_medical_record(
         )
         if pdf:
             record.attach_pdf(pdf)
+        record._history_user = by
         record.save()
     return record
 

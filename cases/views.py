@@ -100,6 +100,7 @@ def add_record(request: HttpRequest, case_number: str) -> HttpResponse:
                 author=d["author"],
                 text=d["text"],
                 pdf=getattr(form, "pdf_bytes", None),
+                by=request.user,
             )
         except CaseInputError as exc:
             form.add_error(exc.field, exc.message)
@@ -135,8 +136,11 @@ def record_file(request: HttpRequest, case_number: str, record_id: int) -> HttpR
     record = get_object_or_404(case.records, pk=record_id)
     if not record.file:
         raise Http404("This record has no file.")
-    response = FileResponse(record.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.case_number}-record-{record.pk}.pdf"'
+    response = FileResponse(
+        record.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{case.case_number}-record-{record.pk}.pdf",  # Django quotes or encodes it safely
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -19,7 +19,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 IMR_ENV = env("IMR_ENV", default="development")
 PRODUCTION = IMR_ENV == "production"
 
-DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+# DEBUG shows code, settings and data in error pages: never on unless asked for by name (scripts/run
+# asks for it on a developer's machine), and never in production whatever is asked.
+DEBUG = env.bool("DJANGO_DEBUG", default=False) and not PRODUCTION
 if PRODUCTION:
     SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
     if len(SECRET_KEY) < 50:
@@ -58,6 +60,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "django_guid",
+    "csp",
+    "axes",
+    "audit",
     "cases",
     "reviews",
     "guidelines",
@@ -78,8 +83,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "imr_site.security.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Every read of a page with health information goes into the audit record (audit/recording.py).
+    "audit.recording.AuditMiddleware",
+    # Last: it answers a locked-out login before any view runs.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "imr_site.urls"
@@ -95,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "imr_site.context_processors.organisation",
+                "imr_site.context_processors.session",
             ],
         },
     },
@@ -118,14 +130,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user or address before any password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# A reviewer may leave a tab open all day; drafts autosave, so an expired session loses nothing.
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# Idle timeout (automatic logoff, 45 CFR 164.312(a)(2)(iii)): the session ends after this many seconds
+# without a request; every request renews it. The page warns two minutes before (static/js/imr.js), and
+# the workspace keeps drafts in the browser and autosaves them, so an expired session loses nothing.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Login throttling and lockout (django-axes): every failed login is recorded (the axes tables, shown in the
+# admin site); after AXES_FAILURE_LIMIT failures in a row for a username or an address, it is locked for
+# AXES_COOLOFF_HOURS, even with the right password, and the lockout is recorded. An administrator
+# unlocks earlier with ``manage.py axes_reset_username <username>``.
+# Counted per username (guessing one account's password) and per client address (trying many accounts).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# One row per failed login (who, address, browser, when) kept after a lockout is reset.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Behind the TLS proxy (DEPLOYING.md) the client address is the first X-Forwarded-For hop.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"]
+
+# Content-Security-Policy (django-csp): scripts only from this site, never inline (no inline <script>,
+# no on*= or hx-on attributes: static/js/imr.js handles them), nothing framed but our own record PDFs,
+# no plugins. Inline styles stay allowed: the letter's print CSS and a progress bar's width use them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 # Stored in UTC; shown, and computed for deadlines, in California time.
@@ -135,6 +188,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Outside production, static files come straight from the source folders (no collectstatic), also with
+# DEBUG off.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Files (uploaded medical records, letters) are never served from a public URL: there is no MEDIA_URL

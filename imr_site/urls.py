@@ -3,15 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases import views as case_views
-from imr_site import health
+from imr_site import health, security
 
 urlpatterns = [
     path("", case_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keepalive/", security.keepalive, name="keepalive"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
     path("cases/", include("cases.urls")),
     path("reviews/", include("reviews.urls")),
     path("guidelines/", include("guidelines.urls")),

@@ -15,6 +15,20 @@ from reviews.models import Assignment, Certification, License, ReviewerProfile
 TODAY = datetime.date.today()
 
 
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real, parseable PDF of blank US-letter pages (records are checked by parsing them)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(612, 792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from cases.models import Case
 from reviews.models import Assignment, License, Review, ReviewerProfile
@@ -36,7 +37,8 @@ def test_load_demo_gives_the_readme_logins_and_each_case_its_stage_and_a_rerun_c
         ("dr.okafor", "imr-demo-reviewer", "Reviewer"),
         ("dr.nguyen", "imr-demo-reviewer", "Reviewer"),
     ]:
-        user = authenticate(username=username, password=password)
+        # The login throttle (django-axes) needs the request, as the login page passes it.
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password=password)
         assert user is not None, username
         assert list(user.groups.values_list("name", flat=True)) == [role], username
     rivera = ReviewerProfile.objects.get(user__username="dr.rivera")

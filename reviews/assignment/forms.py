@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from cases.models import Case
+from imr_site.text import HygienicFormMixin
 from reviews.models import Assignment, ReviewerProfile
 
 
@@ -21,7 +22,7 @@ def _helper() -> FormHelper:
     return helper
 
 
-class AssignForm(forms.Form):
+class AssignForm(HygienicFormMixin, forms.Form):
     reviewer = ReviewerChoiceField(
         label="Expert reviewer",
         queryset=ReviewerProfile.objects.select_related("user").prefetch_related("certifications"),
@@ -35,7 +36,7 @@ class AssignForm(forms.Form):
         self.helper = _helper()
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(HygienicFormMixin, forms.Form):
     reason = forms.CharField(label="Reason", max_length=1000)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -43,7 +44,7 @@ class ReasonForm(forms.Form):
         self.helper = _helper()
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(HygienicFormMixin, forms.Form):
     cases = forms.ModelMultipleChoiceField(
         label="Cases",
         queryset=Case.objects.all(),
@@ -66,7 +67,7 @@ class BulkAssignForm(forms.Form):
         self.helper = _helper()
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(HygienicFormMixin, forms.Form):
     attest_no_conflict = forms.BooleanField(
         label=(
             "I attest that I have no material professional, familial or financial affiliation with the "
@@ -77,7 +78,7 @@ class AcceptForm(forms.Form):
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(HygienicFormMixin, forms.Form):
     reason = forms.CharField(
         label="Reason for declining", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -90,7 +91,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class AssignmentAdminForm(forms.ModelForm):
+class AssignmentAdminForm(HygienicFormMixin, forms.ModelForm):
     """The Django admin's add form: the same screen as everywhere else (see AssignmentAdmin)."""
 
     reason = forms.CharField(label="Reason", required=False, max_length=1000)

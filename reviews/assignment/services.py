@@ -113,11 +113,15 @@ def _already_assigned_message(case: Case, current: Assignment) -> str:
     )
 
 
-def notify_assigned(assignment: Assignment) -> None:
-    """Email the reviewer. Only the case number and dates: no PHI (no names, diagnoses or parties)."""
+def notify_assigned(assignment: Assignment) -> bool:
+    """Email the reviewer. Only the case number and dates: no PHI (no names, diagnoses or parties).
+
+    Whether the e-mail went out is returned and kept on the object as ``assignment.email_sent`` (None
+    until the transaction commits), so the page says "emailed" only when it was."""
+    assignment.email_sent = False
     email = assignment.reviewer.user.email
     if not email:
-        return
+        return False
     context = {
         # Explicit fields, never the case itself, so the template can not reach PHI. The due date is the
         # case's own: it moves when the records complete (cases.services.set_records_complete).
@@ -138,6 +142,9 @@ def notify_assigned(assignment: Assignment) -> None:
         )
     except Exception:  # the assignment stands; the reviewer also sees it on its dashboard
         logger.exception("Assignment email failed for assignment %s", assignment.pk)
+        return False
+    assignment.email_sent = True
+    return True
 
 
 def assign(

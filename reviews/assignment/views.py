@@ -90,9 +90,9 @@ def assign_case(request: HttpRequest, case_number: str) -> HttpResponse:
     reviewer, reason = form.cleaned_data["reviewer"], form.cleaned_data["reason"]
     try:
         if reassigning:
-            services.reassign(case, reviewer, by=request.user, reason=reason)
+            assignment = services.reassign(case, reviewer, by=request.user, reason=reason)
         else:
-            services.assign(case, reviewer, by=request.user, reason=reason)
+            assignment = services.assign(case, reviewer, by=request.user, reason=reason)
     except services.AssignmentError as exc:
         if request.htmx:
             return render(
@@ -100,7 +100,18 @@ def assign_case(request: HttpRequest, case_number: str) -> HttpResponse:
             )
         return _panel_response(request, case, error=str(exc))
     verb = "reassigned" if reassigning else "assigned"
-    return _panel_response(request, case, notice=f"Case {case.case_number} {verb} to {reviewer}; emailed.")
+    notice = f"Case {case.case_number} {verb} to {reviewer}; " + _email_outcome(assignment)
+    return _panel_response(request, case, notice=notice)
+
+
+def _email_outcome(assignment: Assignment) -> str:
+    """What the administrator is told about the reviewer's e-mail: only what actually happened."""
+    sent = getattr(assignment, "email_sent", None)
+    if sent is None:
+        return "the e-mail to the reviewer goes out once the change is saved."
+    if sent:
+        return "emailed."
+    return "the e-mail could NOT be sent; the case is on the reviewer's dashboard, tell them another way."
 
 
 @require_POST

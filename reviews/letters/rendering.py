@@ -217,10 +217,21 @@ class _LocalOnlyFetcher:
         from weasyprint.urls import URLFetcher
 
         self._fetcher = URLFetcher(allowed_protocols=["file"], timeout=1)
-        self._root = STATIC_BASE.resolve().as_uri()
+        self._root = STATIC_BASE.resolve()
+
+    def allows(self, url: str) -> bool:
+        """Whether ``url`` is a file inside the static folder once ``..`` and symbolic links are resolved
+        (a prefix check on the text would let ``static/../..`` through)."""
+        from urllib.parse import unquote, urlsplit
+
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return False
+        path = Path(unquote(parts.path)).resolve()
+        return self._root in path.parents
 
     def fetch(self, url: str, headers=None):
-        if not url.startswith(self._root + "/"):
+        if not self.allows(url):
             raise ValueError(f"The letter may only load the project's static files, not {url[:80]}")
         return self._fetcher.fetch(url, headers)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from reviews.models.reviewers import ReviewerProfile
 
@@ -46,6 +47,9 @@ class Assignment(models.Model):
     active = models.BooleanField(default=True)
 
     objects = AssignmentQuerySet.as_manager()
+
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-assigned_at"]

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class LetterStatus(models.TextChoices):
@@ -64,6 +65,9 @@ class DeterminationLetter(models.Model):
     reason = models.TextField(blank=True, help_text="Why this version was made (regeneration, amendment).")
 
     objects = LetterQuerySet.as_manager()
+
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords()
 
     class Meta:
         # By the case's id, not "case": ordering by the relation would join cases_case (sorted by due

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
 
 from reviews.models.reviewers import ReviewerProfile
 
@@ -97,6 +98,9 @@ class Review(FSMModelMixin, models.Model):
     )
 
     objects = ReviewQuerySet.as_manager()
+
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords(excluded_fields=["field_revisions"])
 
     class Meta:
         ordering = ["case", "-version"]
@@ -203,6 +207,9 @@ class ItemDecision(models.Model):
     non_mtus_reason = models.TextField("Why the MTUS does not address this item", blank=True)
     rationale = models.TextField("Decision rationale", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review", "disputed_item__position"]

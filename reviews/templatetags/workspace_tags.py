@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -13,13 +13,22 @@ register = template.Library()
 
 @register.filter
 def highlight(text: str, query: str) -> SafeString:
-    """Escape ``text`` and mark each word of ``query`` found in it, for searching within records."""
-    escaped = escape(text or "")
+    """Mark each word of ``query`` found in ``text``, for searching within records.
+
+    The words are found in the raw text and each piece is escaped on its own, so a match never lands
+    inside an HTML entity ("amp" in "&amp;") and never splits one."""
+    text = text or ""
     words = [w for w in re.findall(r"\w[\w'-]*", query or "") if len(w) > 1]
     if not words:
-        return mark_safe(escaped)  # noqa: S308 - escaped above
-    pattern = re.compile("|".join(re.escape(escape(w)) for w in sorted(words, key=len, reverse=True)), re.I)
-    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        out.append(format_html("<mark>{}</mark>", match.group(0)))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
 
 
 @register.filter

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from cases.models import Case
 from cases.services import transition_case
@@ -42,17 +43,21 @@ def amend(case: Case, by, reason: str) -> Review:
             saved_at=timezone.now(),
             saved_by=by,
         )
-        ItemDecision.objects.bulk_create(
-            ItemDecision(
-                review=amendment,
-                disputed_item_id=d.disputed_item_id,
-                decision=d.decision,
-                guideline_citations=d.guideline_citations,
-                citation_sources=d.citation_sources,
-                non_mtus_reason=d.non_mtus_reason,
-                rationale=d.rationale,
-            )
-            for d in signed.decisions.all()
+        bulk_create_with_history(
+            [
+                ItemDecision(
+                    review=amendment,
+                    disputed_item_id=d.disputed_item_id,
+                    decision=d.decision,
+                    guideline_citations=d.guideline_citations,
+                    citation_sources=d.citation_sources,
+                    non_mtus_reason=d.non_mtus_reason,
+                    rationale=d.rationale,
+                )
+                for d in signed.decisions.all()
+            ],
+            ItemDecision,
+            default_user=by,
         )
         signed.supersede()
         signed.save()

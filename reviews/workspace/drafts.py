@@ -13,9 +13,11 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from cases.models import Case, CaseStatus
 from cases.services import transition_case
+from imr_site.text import text_problem
 from reviews.models import Assignment, Decision, FrozenReviewError, ItemDecision, Review
 from reviews.workspace.errors import InvalidInput, WorkspaceError
 
@@ -129,7 +131,9 @@ def _ensure_decisions(review: Review) -> None:
     have = set(review.decisions.values_list("disputed_item_id", flat=True))
     missing = [item for item in review.case.disputed_items.all() if item.pk not in have]
     if missing and review.is_editable:
-        ItemDecision.objects.bulk_create(ItemDecision(review=review, disputed_item=i) for i in missing)
+        bulk_create_with_history(
+            [ItemDecision(review=review, disputed_item=i) for i in missing], ItemDecision
+        )
 
 
 # -- saving drafts -----------------------------------------------------------------------------------
@@ -172,6 +176,9 @@ def save_draft(review: Review, data: dict[str, str], base_revision: int, by) -> 
         if unknown:
             raise InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.", field=sorted(unknown)[0])
         for key, value in data.items():
+            problem = text_problem(value or "")
+            if problem:
+                raise InvalidInput(f"{field_label(key, decisions)}: the text {problem}.", field=key)
             if key.endswith("-decision") and value not in ("", *Decision.values):
                 raise InvalidInput(f"{field_label(key, decisions)}: choose Upheld or Overturned.", field=key)
         incoming = {k: _normalise(v) for k, v in data.items()}

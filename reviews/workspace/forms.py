@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from imr_site.text import HygienicFormMixin
 from reviews.models import Decision, ItemDecision, Review
 
 
@@ -26,7 +27,7 @@ def _join_review_form(form: forms.BaseForm) -> None:
         f.widget.attrs.update({"form": REVIEW_FORM_ID, "data-autosave": ""})
 
 
-class SummaryForm(forms.ModelForm):
+class SummaryForm(HygienicFormMixin, forms.ModelForm):
     class Meta:
         model = Review
         fields = ["clinical_summary"]
@@ -44,7 +45,7 @@ class SummaryForm(forms.ModelForm):
         self.helper = _helper()
 
 
-class ItemDecisionForm(forms.ModelForm):
+class ItemDecisionForm(HygienicFormMixin, forms.ModelForm):
     """One disputed item's decision; its prefix ``item-<item_id>`` gives ids like
     ``id_item-12-guideline_citations`` that the guideline suggestions fill in."""
 
@@ -88,7 +89,7 @@ def item_forms(review: Review, data=None) -> list[tuple[object, ItemDecisionForm
     return out
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(HygienicFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label="I have reviewed the complete case file and sign this final determination.", required=True
     )
@@ -99,7 +100,7 @@ class SignOffForm(forms.Form):
         self.helper = _helper()
 
 
-class QAReturnForm(forms.Form):
+class QAReturnForm(HygienicFormMixin, forms.Form):
     comments = forms.CharField(
         label="Comments for the reviewer", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -109,7 +110,7 @@ class QAReturnForm(forms.Form):
         self.helper = _helper()
 
 
-class AmendForm(forms.Form):
+class AmendForm(HygienicFormMixin, forms.Form):
     reason = forms.CharField(
         label="Reason for the amendment", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

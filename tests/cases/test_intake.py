@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 
 from cases.intake import EXAMPLE_CASE_PATH, import_file, import_payload
 from cases.models import Case, DisputedItem, MedicalRecord
+from tests.factories import pdf_bytes
 
 SEED = json.loads(EXAMPLE_CASE_PATH.read_text())
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_PDF = pdf_bytes()
 
 
 def seed(**changes) -> dict:

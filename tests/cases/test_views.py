@@ -13,10 +13,16 @@ from django.urls import reverse
 
 from cases.intake import EXAMPLE_CASE_PATH
 from cases.models import Case
-from tests.factories import AssignmentFactory, CaseFactory, DisputedItemFactory, MedicalRecordFactory
+from tests.factories import (
+    AssignmentFactory,
+    CaseFactory,
+    DisputedItemFactory,
+    MedicalRecordFactory,
+    pdf_bytes,
+)
 
 pytestmark = pytest.mark.django_db
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_PDF = pdf_bytes()
 
 
 def test_every_page_needs_a_login(client):

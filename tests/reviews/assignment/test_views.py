@@ -381,3 +381,27 @@ def test_admin_site_pages_for_reviewers_and_assignments_render(admin_client):
     )
     assignment.refresh_from_db()
     assert assignment.reviewer != other and assignment.active
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_says_emailed_only_when_the_email_went_out(settings):
+    """A real SMTP failure (nothing listens on port 1): the assignment stands, the page says so."""
+    from tests.factories import AdminUserFactory
+
+    client = Client()
+    client.force_login(AdminUserFactory())
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    case = eligible_case()
+    reviewer = reviewer_with_credentials()
+    url = reverse("reviews:assignment:assign", args=[case.case_number])
+    page = client.post(url, {"reviewer": reviewer.pk, "reason": ""}, follow=True).content.decode()
+    assert case.assignments.get(active=True).reviewer == reviewer
+    assert "emailed" not in page
+    assert "the e-mail could NOT be sent" in page
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    other = eligible_case()
+    url = reverse("reviews:assignment:assign", args=[other.case_number])
+    page = client.post(url, {"reviewer": reviewer.pk, "reason": ""}, follow=True).content.decode()
+    assert f"Case {other.case_number} assigned to {reviewer}; emailed." in page

@@ -167,3 +167,18 @@ def test_the_conflict_shows_which_words_differ(review):
         review, {"clinical_summary": "Pain 5/10 <with> medication."}, 0, by=user
     ).conflicts
     assert conflict.diff_html == "Pain <del>7/10</del><ins>5/10</ins> &lt;with&gt; medication."
+
+
+def test_autosave_with_a_nul_is_a_400_naming_the_field_and_stores_nothing(review):
+    client = Client()
+    client.force_login(review.reviewer.user)
+    item = review.case.disputed_items.first()
+    key = item_key(item.pk, "rationale")
+    response = client.post(
+        reverse("reviews:save_draft", args=[review.case.case_number]),
+        {"base_revision": review.revision, key: "Not medically\x00 necessary"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400
+    assert "Decision rationale: the text contains a control character (U+0000)" in response.json()["message"]
+    assert review.decisions.get(disputed_item=item).rationale == ""

@@ -17,7 +17,7 @@ from reviews.workspace.drafts import item_key, save_draft
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_PDF = factories.pdf_bytes()
 
 
 def _assigned(reviewer, accepted=True, items=2, **case_fields):
