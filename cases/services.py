@@ -10,7 +10,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from cases.models import Case, CaseStatus, MedicalRecord
+from cases.models import (
+    Case,
+    CaseStatus,
+    DeterminationFixedError,
+    MedicalRecord,
+    check_determination_not_fixed,
+)
 
 
 class TransitionError(Exception):
@@ -99,6 +105,10 @@ def add_medical_record(
         raise CaseInputError("date", f"{date} is in the future")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        try:
+            check_determination_not_fixed(locked.pk, "medical records")
+        except DeterminationFixedError as exc:
+            raise CaseInputError("title", str(exc)) from exc
         position = (locked.records.aggregate(last=Max("position"))["last"] or 0) + 1
         record = MedicalRecord(
             case=locked, position=position, title=title, kind=kind, date=date, author=author, text=text
