@@ -129,6 +129,10 @@ def set_records_complete(case: Case, on: datetime.date) -> Case:
         raise CaseInputError("records_complete_date", f"{on} is in the future")
     if not case.is_open:
         raise CaseInputError("records_complete_date", f"case {case.case_number} is no longer open")
+    try:
+        check_determination_not_fixed(case.pk, "records-complete date")
+    except DeterminationFixedError as exc:
+        raise CaseInputError("records_complete_date", str(exc)) from exc
     case.records_complete_date = on
     case.save(update_fields=["records_complete_date", "updated_at"])
     return case

@@ -5,9 +5,12 @@ Each test names the finding it proves; each failed on the code before the fix.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import DeterminationFixedError
 from cases.services import CaseInputError, add_medical_record, transition_case
@@ -90,10 +93,30 @@ def test_disputed_items_parties_and_records_cannot_change_after_sign_off(signed,
         case.save()
     # The workflow still moves: closing the case changes no content.
     transition_case(case, "close", by=admin_user)
-
-    # An amendment reopens the case: then the change is allowed.
     case.refresh_from_db()
     assert case.status == "closed"
+
+
+def test_the_case_page_refuses_records_while_the_determination_is_with_qa(review, settings, admin_client):
+    settings.IMR_QA_REQUIRED = True
+    complete(review)
+    signoff.sign_off(review, by=review.reviewer.user)
+    n = review.case.case_number
+    response = admin_client.post(
+        reverse("cases:records_complete", args=[n]),
+        {"records_complete_date": (timezone.localdate() - datetime.timedelta(days=3)).isoformat()},
+    )
+    assert response.status_code == 400
+    assert (
+        "determination in quality assurance: its records-complete date cannot change"
+        in response.content.decode()
+    )
+    response = admin_client.post(
+        reverse("cases:add_record", args=[n]), {"title": "Late note", "kind": "other", "text": "Arrived late"}
+    )
+    assert response.status_code == 400
+    assert "its medical records cannot change. Amend the determination first" in response.content.decode()
+    assert not review.case.records.filter(title="Late note").exists()
 
 
 def test_an_amendment_reopens_the_case_for_changes(signed, admin_user):
