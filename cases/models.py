@@ -219,12 +219,13 @@ class Case(FSMModelMixin, models.Model):
         return super().delete(*args, **kwargs)
 
     def _refuse_content_change_after_sign_off(self) -> None:
-        fields = self._meta.concrete_fields
-        content = [f.attname for f in fields if f.name not in self.WORKFLOW_FIELDS and not f.primary_key]
-        stored = type(self).objects.filter(pk=self.pk).values(*content).first()
+        fields = [
+            f for f in self._meta.concrete_fields if f.name not in self.WORKFLOW_FIELDS and not f.primary_key
+        ]
+        stored = type(self).objects.filter(pk=self.pk).values(*(f.attname for f in fields)).first()
         if stored is None:
             return
-        changed = [name for name in content if stored[name] != getattr(self, name)]
+        changed = [str(f.verbose_name) for f in fields if stored[f.attname] != getattr(self, f.attname)]
         if changed:
             check_determination_not_fixed(self.pk, ", ".join(changed))
 

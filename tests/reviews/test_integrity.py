@@ -89,7 +89,7 @@ def test_disputed_items_parties_and_records_cannot_change_after_sign_off(signed,
     assert refused.value.field == "title"
     case.refresh_from_db()
     case.claims_administrator = "Another Claims Co"
-    with pytest.raises(DeterminationFixedError, match="claims_administrator"):
+    with pytest.raises(DeterminationFixedError, match="its claims administrator cannot change"):
         case.save()
     # The workflow still moves: closing the case changes no content.
     transition_case(case, "close", by=admin_user)
