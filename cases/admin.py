@@ -4,17 +4,31 @@ from simple_history.admin import SimpleHistoryAdmin
 from cases.models import Case, CaseTransition, DisputedItem, MedicalRecord, TreatingProvider
 
 
-class TreatingProviderInline(admin.TabularInline):
+class FixedAfterSignOffInline:
+    """What a determination was made on is read-only once it is signed or with QA (amend it first);
+    the models refuse the change too (``cases.models.check_determination_not_fixed``)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.determination_is_fixed) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.determination_is_fixed) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.determination_is_fixed) and super().has_delete_permission(request, obj)
+
+
+class TreatingProviderInline(FixedAfterSignOffInline, admin.TabularInline):
     model = TreatingProvider
     extra = 0
 
 
-class DisputedItemInline(admin.TabularInline):
+class DisputedItemInline(FixedAfterSignOffInline, admin.TabularInline):
     model = DisputedItem
     extra = 0
 
 
-class MedicalRecordInline(admin.StackedInline):
+class MedicalRecordInline(FixedAfterSignOffInline, admin.StackedInline):
     model = MedicalRecord
     extra = 0
     exclude = ["file"]
@@ -28,6 +42,9 @@ class CaseTransitionInline(admin.TabularInline):
     readonly_fields = ["transition", "from_status", "to_status", "actor", "at", "reason"]
 
     def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -45,3 +62,9 @@ class CaseAdmin(SimpleHistoryAdmin):
     search_fields = ["case_number"]
     readonly_fields = ["status", "due_date", "created_at", "updated_at", "created_by"]
     inlines = [TreatingProviderInline, DisputedItemInline, MedicalRecordInline, CaseTransitionInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.determination_is_fixed) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not (obj and obj.determination_is_fixed) and super().has_delete_permission(request, obj)

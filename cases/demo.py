@@ -16,7 +16,7 @@ from django.db import transaction
 from cases.intake import EXAMPLE_CASE_PATH, import_file, import_payload
 from cases.models import Case
 from cases.services import transition_case
-from imr_site.roles import ADMINISTRATOR, QA, REVIEWER, ensure_roles
+from imr_site.roles import ADMINISTRATOR, QA, REVIEWER, SECURITY_OFFICER, ensure_roles
 
 # The README's table of logins: username, password, role, first name, last name. The reviewers'
 # credentials (licences, specialties, practice) are the reviews app's demo data.
@@ -25,6 +25,7 @@ DEMO_USERS = [
     ("dr.rivera", "imr-demo-reviewer", REVIEWER, "Dana", "Rivera"),
     ("dr.chen", "imr-demo-reviewer", REVIEWER, "Morgan", "Chen"),
     ("qa", "imr-demo-qa", QA, "Quinn", "Assurance"),
+    ("security", "imr-demo-security", SECURITY_OFFICER, "Sasha", "Officer"),
     ("dr.patel", "imr-demo-reviewer", REVIEWER, "Priya", "Patel"),
     ("dr.okafor", "imr-demo-reviewer", REVIEWER, "Sam", "Okafor"),
     ("dr.nguyen", "imr-demo-reviewer", REVIEWER, "Lee", "Nguyen"),
@@ -63,7 +64,7 @@ def load_logins() -> list[str]:
         )
         if created:
             user.set_password(password)
-            user.is_staff = group == ADMINISTRATOR
+            user.is_staff = group in (ADMINISTRATOR, SECURITY_OFFICER)
             user.save()
         user.groups.add(Group.objects.get(name=group))
     return [row[0] for row in DEMO_USERS]

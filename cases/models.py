@@ -86,6 +86,35 @@ class AppealedBy(models.TextChoices):
     PROVIDER = "provider", "Provider"
 
 
+class DeterminationFixedError(Exception):
+    """A change to what a signed determination (or one with QA) was made on: only an amendment, which
+    reopens the case, allows it. The message is for the user."""
+
+
+def check_determination_not_fixed(case_id: int | None, what: str) -> None:
+    """Raise ``DeterminationFixedError`` when case ``case_id``'s determination is signed or with QA.
+
+    The one guard behind every way to change a case's content (model saves and deletes, the admin site,
+    the case page's services): signed content is changed only through an amendment."""
+    if case_id is None:
+        return
+    from django.apps import apps
+
+    from reviews.models.review import FIXING_STATUSES
+
+    review = (
+        apps.get_model("reviews", "Review")
+        .objects.filter(case_id=case_id, status__in=FIXING_STATUSES)
+        .select_related("case")
+        .first()
+    )
+    if review is not None:
+        raise DeterminationFixedError(
+            f"Case {review.case.case_number} has a determination {review.get_status_display().lower()}: "
+            f"its {what} cannot change. Amend the determination first (that reopens the case)."
+        )
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> CaseQuerySet:
         """Cases a user may see (``cases.view_case``): administrators and QA all; a reviewer only the cases it
@@ -170,14 +199,44 @@ class Case(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.case_number
 
+    # Fields that the workflow (status machine, clocks) changes; every other field is what the determination
+    # was made on and is fixed once it is signed.
+    WORKFLOW_FIELDS = frozenset({"status", "status_note", "ineligible_reason", "updated_at", "due_date"})
+
     def save(self, *args, **kwargs) -> None:
         from cases import clocks
 
+        if self.pk:
+            self._refuse_content_change_after_sign_off()
         self.due_date = clocks.determination_due_date(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "due_date" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "due_date"]
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        check_determination_not_fixed(self.pk, "case")
+        return super().delete(*args, **kwargs)
+
+    def _refuse_content_change_after_sign_off(self) -> None:
+        fields = [
+            f for f in self._meta.concrete_fields if f.name not in self.WORKFLOW_FIELDS and not f.primary_key
+        ]
+        stored = type(self).objects.filter(pk=self.pk).values(*(f.attname for f in fields)).first()
+        if stored is None:
+            return
+        changed = [str(f.verbose_name) for f in fields if stored[f.attname] != getattr(self, f.attname)]
+        if changed:
+            check_determination_not_fixed(self.pk, ", ".join(changed))
+
+    @property
+    def determination_is_fixed(self) -> bool:
+        """Whether the case's determination is signed or with QA (its content cannot change)."""
+        try:
+            check_determination_not_fixed(self.pk, "content")
+        except DeterminationFixedError:
+            return True
+        return False
 
     # -- dates -------------------------------------------------------------------------------------
     @property
@@ -198,6 +257,12 @@ class Case(FSMModelMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def takes_review_work(self) -> bool:
+        """Drafts, sign-off and QA happen only while the case is assigned or in review: a withdrawn
+        (the treatment was authorised), closed or unassigned case takes none."""
+        return self.status in (CaseStatus.ASSIGNED, CaseStatus.IN_REVIEW)
 
     @property
     def requesting_provider(self) -> TreatingProvider | None:
@@ -316,6 +381,14 @@ class TreatingProvider(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        check_determination_not_fixed(self.case_id, "parties")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        check_determination_not_fixed(self.case_id, "parties")
+        return super().delete(*args, **kwargs)
+
 
 class DisputedItem(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disputed_items")
@@ -333,6 +406,14 @@ class DisputedItem(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    def save(self, *args, **kwargs) -> None:
+        check_determination_not_fixed(self.case_id, "disputed items")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        check_determination_not_fixed(self.case_id, "disputed items")
+        return super().delete(*args, **kwargs)
 
     @property
     def heading(self) -> str:
@@ -379,6 +460,14 @@ class MedicalRecord(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        check_determination_not_fixed(self.case_id, "medical records")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        check_determination_not_fixed(self.case_id, "medical records")
+        return super().delete(*args, **kwargs)
 
     def attach_pdf(self, content: bytes, name: str = "record.pdf") -> None:
         """Store a PDF's bytes (already checked by cases.intake) with its hash, size and page count."""

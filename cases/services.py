@@ -10,7 +10,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from cases.models import Case, CaseStatus, MedicalRecord
+from cases.models import (
+    Case,
+    CaseStatus,
+    DeterminationFixedError,
+    MedicalRecord,
+    check_determination_not_fixed,
+)
 
 
 class TransitionError(Exception):
@@ -102,6 +108,10 @@ def add_medical_record(
         raise CaseInputError("date", f"{date} is in the future")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        try:
+            check_determination_not_fixed(locked.pk, "medical records")
+        except DeterminationFixedError as exc:
+            raise CaseInputError("title", str(exc)) from exc
         position = (locked.records.aggregate(last=Max("position"))["last"] or 0) + 1
         record = MedicalRecord(
             case=locked, position=position, title=title, kind=kind, date=date, author=author, text=text
@@ -123,6 +133,10 @@ def set_records_complete(case: Case, on: datetime.date) -> Case:
         raise CaseInputError("records_complete_date", f"{on} is in the future")
     if not case.is_open:
         raise CaseInputError("records_complete_date", f"case {case.case_number} is no longer open")
+    try:
+        check_determination_not_fixed(case.pk, "records-complete date")
+    except DeterminationFixedError as exc:
+        raise CaseInputError("records_complete_date", str(exc)) from exc
     case.records_complete_date = on
     case.save(update_fields=["records_complete_date", "updated_at"])
     return case

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import rules
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -66,6 +68,9 @@ def case_detail(
         ),
         case_number=case_number,
     )
+    if not rules.has_perm("cases.view_records", request.user, case):
+        # A reviewer that has not accepted yet: the workspace shows what it needs to accept or decline.
+        return redirect("reviews:workspace", case_number=case.case_number)
     is_admin = request.user.has_perm("cases.manage_case", case)
     return render(
         request,
@@ -133,6 +138,8 @@ def records_complete(request: HttpRequest, case_number: str) -> HttpResponse:
 def record_file(request: HttpRequest, case_number: str, record_id: int) -> HttpResponse:
     """A record's PDF, only for those who may see the case; never from a public media URL."""
     case = get_object_or_404(Case.objects.visible_to(request.user), case_number=case_number)
+    if not rules.has_perm("cases.view_records", request.user, case):
+        raise PermissionDenied
     record = get_object_or_404(case.records, pk=record_id)
     if not record.file:
         raise Http404("This record has no file.")

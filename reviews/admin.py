@@ -14,6 +14,7 @@ from reviews.models import (
     Certification,
     DeterminationLetter,
     ItemDecision,
+    LetterDownload,
     License,
     QAReview,
     Review,
@@ -76,68 +77,55 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
                 messages.warning(request, f"Case {assignment.case.case_number}: {message}")
 
 
-@admin.register(AssignmentEvent)
-class AssignmentEventAdmin(admin.ModelAdmin):
-    list_display = ["case", "action", "actor", "at", "from_reviewer", "to_reviewer"]
-    readonly_fields = [f.name for f in AssignmentEvent._meta.fields]
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted here, by anyone (superusers too). Reviews are written and
+    signed only through the workspace services (assignment, acceptance with the conflict attestation, the
+    checklist, the signing rules); letters are made only by the letter services; histories are records."""
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
-class ItemDecisionInline(admin.StackedInline):
+@admin.register(AssignmentEvent)
+class AssignmentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["case", "action", "actor", "at", "from_reviewer", "to_reviewer"]
+
+
+class ItemDecisionInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = ItemDecision
     extra = 0
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        # A signed review is a legal document: read-only here too (changes go through an amendment).
-        return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return not (obj and obj.is_frozen) and super().has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return not (obj and obj.is_frozen) and super().has_delete_permission(request, obj)
-
-
-class QAReviewInline(admin.TabularInline):
+class QAReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = QAReview
     extra = 0
-    readonly_fields = ["by", "at", "outcome", "comments"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "version", "status", "signed_at"]
     list_filter = ["status"]
     inlines = [ItemDecisionInline, QAReviewInline]
-    # The status moves only through the state machine's transitions (the workspace services).
-    readonly_fields = [
-        "status",
-        "revision",
-        "field_revisions",
-        "saved_at",
-        "saved_by",
-        "credentials_snapshot",
-    ]
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return not (obj and obj.is_frozen) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return not (obj and not obj.is_editable) and super().has_delete_permission(request, obj)
+class LetterDownloadInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = LetterDownload
+    extra = 0
 
 
 @admin.register(DeterminationLetter)
-class DeterminationLetterAdmin(admin.ModelAdmin):
+class DeterminationLetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "version", "status", "requested_at", "rendered_at", "page_count"]
-    # The file is downloaded through the permission-checked letter view, never a media URL.
-    exclude = ["file"]
-    readonly_fields = ["sha256", "error", "page_count", "rendered_at"]
+    # The file is downloaded through the permission-checked letter view, never a media URL; the signed
+    # HTML snapshot is long and holds health information: neither is shown here.
+    exclude = ["file", "html"]
+    inlines = [LetterDownloadInline]
 
 
 @admin.register(Assignment)

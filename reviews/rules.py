@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import rules
 
-from cases.rules import is_assigned_reviewer
+from cases.rules import is_accepted_reviewer
 from imr_site.roles import is_administrator, is_qa
 
 
@@ -58,10 +58,11 @@ rules.add_perm("reviews.answer_assignment", is_assignment_holder)
 # -- determination letters (object: a DeterminationLetter) -------------------------------------------
 @rules.predicate
 def is_letter_reviewer(user, letter) -> bool:
-    """The reviewer who signed the letter's review, or the one actively assigned to its case."""
+    """The reviewer actively assigned to the letter's case, once it has accepted it. A reviewer removed
+    from the case (reassigned, unassigned) loses the letter with the case."""
     if letter is None:
         return False
-    return is_own_review(user, letter.review) or is_assigned_reviewer(user, letter.case)
+    return is_accepted_reviewer(user, letter.case)
 
 
 # Read (status, download, history of the current version): agrees with DeterminationLetter.visible_to.

@@ -27,7 +27,15 @@ from reviews.assignment.conflicts import Conflict, screen_conflicts
 from reviews.assignment.eligibility import Eligibility, ExpiringCredential, evaluate_eligibility
 from reviews.assignment.queries import open_case_count, reviewers_for_dashboard, reviewers_with_workload
 from reviews.assignment.ranking import Suggestion, assignment_blockers, rank_reviewers
-from reviews.models import Affiliation, AffiliationKind, Assignment, AssignmentEvent, ReviewerProfile
+from reviews.models import (
+    Affiliation,
+    AffiliationKind,
+    Assignment,
+    AssignmentEvent,
+    Review,
+    ReviewerProfile,
+    ReviewStatus,
+)
 from reviews.workspace.drafts import start_review
 
 logger = logging.getLogger(__name__)
@@ -181,6 +189,22 @@ def _end(assignment: Assignment, by, reason: str) -> None:
     assignment.save(update_fields=["active", "ended_at", "ended_by", "end_reason"])
 
 
+def _void_open_review(case: Case, by, reason: str) -> Review | None:
+    """The case leaves its reviewer: a draft or a review with QA is voided (kept, readable, never signed),
+    so the reviewer assigned next writes and signs a version of its own and QA can not sign the removed
+    reviewer's text in its name."""
+    review = (
+        Review.objects.select_for_update()
+        .filter(case=case, status__in=[ReviewStatus.DRAFT, ReviewStatus.IN_QA])
+        .first()
+    )
+    if review is None:
+        return None
+    review.void(by=by, reason=reason)
+    review.save()
+    return review
+
+
 def reassign(
     case: Case, reviewer: ReviewerProfile, by, reason: str, on: datetime.date | None = None
 ) -> Assignment:
@@ -194,6 +218,7 @@ def reassign(
         if current.reviewer_id == reviewer.pk:
             raise AssignmentError(f"Case {locked.case_number} is already assigned to {reviewer}.")
         _end(current, by, reason)
+        _void_open_review(locked, by, f"Reassigned from {current.reviewer} to {reviewer}: {reason}")
         _transition(locked, "unassign", by, reason)
         assignment = _create(locked, reviewer, by, on)
         _transition(locked, "assign", by, reason)
@@ -216,6 +241,7 @@ def unassign(case: Case, by, reason: str) -> Assignment:
         if current is None:
             raise AssignmentError(f"Case {locked.case_number} is not assigned.")
         _end(current, by, reason)
+        _void_open_review(locked, by, f"Unassigned from {current.reviewer}: {reason}")
         _transition(locked, "unassign", by, reason)
         AssignmentEvent.objects.create(
             case=locked, assignment=current, action=Action.UNASSIGNED, actor=by,
@@ -300,6 +326,7 @@ def decline_assignment(
         locked.declared_conflict = conflict
         locked.save(update_fields=["declined_at", "decline_reason", "declared_conflict"])
         _end(locked, by, reason)
+        _void_open_review(case, by, f"Declined by {locked.reviewer}: {reason}")
         label = "Reviewer declared a conflict of interest" if conflict else "Reviewer declined"
         _transition(case, "unassign", by, f"{label}: {reason}")
         if conflict and conflicting_party.strip():

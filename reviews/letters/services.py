@@ -35,6 +35,11 @@ class LetterError(Exception):
     """A letter request that cannot be honoured, with a message for the person who asked."""
 
 
+class LetterFileLost(LetterError):
+    """A ready letter's file is gone and its signed snapshot does not give the same bytes back: nothing
+    is served or reissued from the case as it is now; an administrator must look into it."""
+
+
 # -- requesting -------------------------------------------------------------------------------------
 
 
@@ -156,11 +161,18 @@ def _still_mine(letter_id: int, token: str):
     return DeterminationLetter.objects.filter(pk=letter_id, status=LetterStatus.RENDERING, claim=token)
 
 
-def render_letter_file(letter: DeterminationLetter) -> RenderedPdf:
-    """The letter's PDF from its review: the one code path for the task, the command and restores."""
+def letter_html(letter: DeterminationLetter) -> str:
+    """The letter's HTML: the snapshot stored when its file was made, else (first render, or a letter
+    made before snapshots were kept) rendered from its signed review."""
+    if letter.html:
+        return letter.html
     review = Review.objects.select_related("case", "reviewer", "assignment").get(pk=letter.review_id)
-    html = render_letter_html(review, letter)
-    return render_letter_pdf(html)
+    return render_letter_html(review, letter)
+
+
+def render_letter_file(letter: DeterminationLetter) -> RenderedPdf:
+    """The letter's PDF: the one code path for the task, the command and restores."""
+    return render_letter_pdf(letter_html(letter))
 
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError,)
@@ -191,7 +203,8 @@ def produce_letter(letter_id: int) -> RenderOutcome:
     if letter is None:
         return RenderOutcome(letter_id, done=False, detail=token)
     try:
-        rendered = render_letter_file(letter)
+        html = letter_html(letter)
+        rendered = render_letter_pdf(html)
         name = letter.file.field.generate_filename(letter, "letter.pdf")
         stored_name = letter.file.storage.save(name, ContentFile(rendered.content))
     except LetterNotRenderable as exc:
@@ -211,6 +224,7 @@ def produce_letter(letter_id: int) -> RenderOutcome:
     won = _still_mine(letter_id, token).update(
         status=LetterStatus.READY,
         file=stored_name,
+        html=html,
         sha256=rendered.sha256,
         page_count=rendered.page_count,
         rendered_at=timezone.now(),
@@ -285,14 +299,14 @@ def sweep_letters() -> list[int]:
 
 
 def restore_missing_file(letter: DeterminationLetter) -> bool:
-    """A ready letter whose stored file is gone: render the same version again and store it.
+    """A ready letter whose stored file is gone: render the stored HTML snapshot again and store it.
 
-    Rendering is deterministic, so the restored file is byte-for-byte the issued one; if it is not
-    (the template changed since), nothing is stored and the caller issues a new version instead.
+    Rendering is deterministic, so the restored file is byte-for-byte the issued one; if it is not,
+    nothing is stored and ``False`` says so (the caller fails loudly).
     """
     rendered = render_letter_file(letter)
     if rendered.sha256 != letter.sha256:
-        logger.warning("letter %s: re-render does not match the issued hash", letter.pk)
+        logger.error("letter %s: the file is missing and the snapshot does not reproduce it", letter.pk)
         return False
     name = letter.file.field.generate_filename(letter, "letter.pdf")
     stored_name = letter.file.storage.save(name, ContentFile(rendered.content))
@@ -308,32 +322,29 @@ def file_exists(letter: DeterminationLetter) -> bool:
 
 @dataclass(frozen=True)
 class Download:
-    """The answer to a download of a ready letter: its file (``restored`` if it had to be re-rendered),
-    or, when the file was missing and could not be reproduced, the version reissued in its place."""
+    """The answer to a download of a ready letter: its file (``restored`` if it had to be re-rendered
+    from its snapshot)."""
 
     letter: DeterminationLetter
     restored: bool = False
-    reissued_as: DeterminationLetter | None = None
 
 
 def download_letter(letter: DeterminationLetter, by) -> Download:
     """A ready letter for ``by`` to download, recorded (who, when, whether restored).
 
-    pretix: a download whose file is missing regenerates it. The same version re-renders to the same
-    bytes; if it cannot (the template changed since), the letter is reissued as a new version and
-    nothing is downloaded.
+    A download whose file is missing restores it from the HTML stored when it was made, byte for byte
+    (checked against the issued hash). When that is impossible it raises ``LetterFileLost``: a reader's
+    download never makes a letter from the case as it is now (an administrator regenerates one, with a
+    reason, from the signed review).
     """
     restored = False
     if not file_exists(letter):
         restored = restore_missing_file(letter)
         if not restored:
-            new = regenerate_letter(
-                letter,
-                by=by,
-                reason=f"The file of version {letter.version} was missing and could not be reproduced "
-                "byte-for-byte; reissued.",
+            raise LetterFileLost(
+                f"The file of version {letter.version} of case {letter.case.case_number}'s letter is missing "
+                "and could not be restored byte for byte; an administrator has to regenerate it."
             )
-            return Download(letter, reissued_as=new)
     LetterDownload.objects.create(letter=letter, user=by, file_restored=restored)
     logger.info("letter %s downloaded by user %s", letter.pk, by.pk)
     return Download(letter, restored=restored)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import rules
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -86,13 +87,10 @@ def letter_download(
         status = letter.get_status_display().lower()
         messages.info(request, f"Version {letter.version} of the letter is {status}.")
         return redirect("reviews:letter_case", case_number=case_number)
-    download = services.download_letter(letter, by=request.user)
-    if download.reissued_as is not None:
-        messages.warning(
-            request,
-            f"The file of version {letter.version} was missing; the letter is being reissued as "
-            f"version {download.reissued_as.version}.",
-        )
+    try:
+        services.download_letter(letter, by=request.user)
+    except services.LetterFileLost as exc:
+        messages.error(request, str(exc))
         return redirect("reviews:letter_case", case_number=case_number)
     response = FileResponse(
         letter.file.open("rb"),
@@ -123,6 +121,8 @@ def letter_regenerate(
 def letter_preview(request: HttpRequest, case_number: str) -> HttpResponse:
     """The letter from the current (draft) review, in the browser, from the template the PDF uses."""
     case = get_object_or_404(Case.objects.visible_to(request.user), case_number=case_number)
+    if not rules.has_perm("cases.view_records", request.user, case):
+        raise PermissionDenied
     review = case.reviews.select_related("reviewer", "assignment").order_by("-version").first()
     if review is None:
         raise Http404("This case has no review yet.")

@@ -25,7 +25,8 @@ def letter_upload_path(instance: DeterminationLetter, filename: str) -> str:
 class LetterQuerySet(models.QuerySet):
     def visible_to(self, user) -> LetterQuerySet:
         """Letters a user may read (``reviews.read_letter``): administrators and QA all; a reviewer those of
-        its own reviews and of the cases it is actively assigned."""
+        the cases it actively holds and has accepted. A reviewer removed from a case (reassigned,
+        unassigned) no longer reads its letters."""
         from imr_site.roles import is_administrator, is_qa
         from reviews.models.assignments import Assignment
 
@@ -33,8 +34,8 @@ class LetterQuerySet(models.QuerySet):
             return self.none()
         if is_administrator(user) or is_qa(user):
             return self
-        held = Assignment.objects.active().held_by(user).values("case")
-        return self.filter(models.Q(review__reviewer__user=user) | models.Q(case__in=held))
+        held = Assignment.objects.active().accepted().held_by(user).values("case")
+        return self.filter(case__in=held)
 
 
 class DeterminationLetter(models.Model):
@@ -58,6 +59,9 @@ class DeterminationLetter(models.Model):
     page_count = models.PositiveSmallIntegerField(null=True, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     file = models.FileField(upload_to=letter_upload_path, blank=True)
+    # The HTML the PDF was made from, stored with the file: a lost file is rendered again from this
+    # snapshot (byte for byte, checked against ``sha256``), never from the case as it is now.
+    html = models.TextField(blank=True, editable=False)
     error = models.TextField(blank=True)
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"

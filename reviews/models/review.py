@@ -2,7 +2,9 @@
 
 The review's status is a state machine (django-fsm-2), like the case's: draft -> in QA -> signed ->
 superseded, draft -> signed when the organisation does not ask for QA, and in QA -> draft when QA returns
-it. Each transition names the rule (``reviews/rules.py``) of who may take it. A signed review is frozen; an
+it. A draft or a review in QA is voided when its case is reassigned or unassigned: only the reviewer
+assigned (and accepted) at the moment of signing signs, so the next reviewer starts a version of its own.
+Each transition names the rule (``reviews/rules.py``) of who may take it. A signed review is frozen; an
 amendment is a new version that points to the one it replaces.
 """
 
@@ -23,6 +25,7 @@ class ReviewStatus(models.TextChoices):
     IN_QA = "in_qa", "In quality assurance"
     SIGNED = "signed", "Signed"
     SUPERSEDED = "superseded", "Superseded by an amendment"
+    VOIDED = "voided", "Voided: the case was reassigned"
 
 
 class FrozenReviewError(Exception):
@@ -34,7 +37,11 @@ class Decision(models.TextChoices):
     OVERTURNED = "Overturned", "Overturned"
 
 
-FROZEN_STATUSES = (ReviewStatus.SIGNED, ReviewStatus.SUPERSEDED)
+FROZEN_STATUSES = (ReviewStatus.SIGNED, ReviewStatus.SUPERSEDED, ReviewStatus.VOIDED)
+
+# While the case's review is with QA or signed, what it was made on (the case's disputed items, parties,
+# records and the facts the letter prints) is fixed: a change needs an amendment, which reopens the case.
+FIXING_STATUSES = (ReviewStatus.IN_QA, ReviewStatus.SIGNED)
 
 
 LIVE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.IN_QA, ReviewStatus.SIGNED)
@@ -96,6 +103,11 @@ class Review(FSMModelMixin, models.Model):
     amended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -168,6 +180,19 @@ class Review(FSMModelMixin, models.Model):
     )
     def supersede(self) -> None:
         """An amendment replaces this signed review; it stays readable."""
+
+    @transition(
+        field=status,
+        source=[ReviewStatus.DRAFT, ReviewStatus.IN_QA],
+        target=ReviewStatus.VOIDED,
+        permission=_rule("reviews.assign_reviewer", of_case=True),
+    )
+    def void(self, by, reason: str) -> None:
+        """The case was reassigned or unassigned while this review was open: it stays readable, is never
+        signed, and the next reviewer starts a version of its own."""
+        self.voided_at = timezone.now()
+        self.voided_by = by
+        self.void_reason = reason
 
     def _signed_by(self, signer) -> None:
         self.signed_at = timezone.now()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -19,7 +20,7 @@ from cases.models import Case, CaseStatus
 from cases.services import transition_case
 from imr_site.text import text_problem
 from reviews.models import Assignment, Decision, FrozenReviewError, ItemDecision, Review
-from reviews.workspace.errors import InvalidInput, WorkspaceError
+from reviews.workspace.errors import InvalidInput, WorkspaceError, require_case_under_review
 
 SUMMARY_KEY = "clinical_summary"
 ITEM_FIELDS = ("decision", "guideline_citations", "non_mtus_reason", "rationale")
@@ -91,6 +92,7 @@ def _require_editor(user, review: Review) -> None:
         raise FrozenReviewError(f"{review} is {review.get_status_display().lower()}; it cannot change.")
     if review.is_in_qa:
         raise WorkspaceError("The review is with quality assurance; it can change once returned.")
+    require_case_under_review(review.case)
     if not rules.has_perm("reviews.edit_review", user, review):
         raise PermissionDenied("Only the assigned reviewer edits this review.")
 
@@ -100,7 +102,8 @@ def start_review(case: Case, reviewer_user) -> Review:
     """The accepted reviewer's current review of the case, created (one decision per item) if there is none.
 
     Accepting an assignment calls this, so the case moves from assigned to in review when its reviewer
-    accepts it. A reviewer taking over a reassigned case carries on the open draft.
+    accepts it. A reviewer taking over a reassigned case starts a new version: the removed reviewer's draft
+    was voided by the reassignment (``reviews.assignment.services``), so authorship never changes hands.
     """
     assignment = active_assignment(case)
     if not assignment or assignment.reviewer.user_id != reviewer_user.pk:
@@ -111,14 +114,10 @@ def start_review(case: Case, reviewer_user) -> Review:
         locked_case = Case.objects.select_for_update().get(pk=case.pk)
         review = current_review(case)
         if review is None:
+            version = (case.reviews.aggregate(v=Max("version"))["v"] or 0) + 1
             review = Review.objects.create(
-                case=case, version=1, reviewer=assignment.reviewer, assignment=assignment
+                case=case, version=version, reviewer=assignment.reviewer, assignment=assignment
             )
-        elif review.is_editable and review.reviewer_id != assignment.reviewer_id:
-            # Reassigned while a draft was open: the new reviewer carries on the same draft.
-            review.reviewer = assignment.reviewer
-            review.assignment = assignment
-            review.save(update_fields=["reviewer", "assignment"])
         _ensure_decisions(review)
         # Under the case lock, so two requests starting the case at once start the review only once.
         if locked_case.status == CaseStatus.ASSIGNED:

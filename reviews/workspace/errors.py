@@ -23,3 +23,12 @@ class ChecksFailed(WorkspaceError):
     def __init__(self, checks: list[Check]) -> None:
         self.checks = checks
         super().__init__(f"{len(failing(checks))} check(s) fail; fix them before signing off.")
+
+
+def require_case_under_review(case) -> None:
+    """A review changes, is signed or is approved only while its case is assigned or in review."""
+    if not case.takes_review_work:
+        raise WorkspaceError(
+            f"Case {case.case_number} is {case.get_status_display().lower()}: "
+            "its review can no longer change."
+        )

@@ -21,7 +21,7 @@ from django_fsm import can_proceed, has_transition_perm
 from cases.services import transition_case
 from reviews.models import FrozenReviewError, QAOutcome, QAReview, Review
 from reviews.workspace.checks import consistency_checks, credentials_problems, failing
-from reviews.workspace.errors import ChecksFailed, WorkspaceError
+from reviews.workspace.errors import ChecksFailed, WorkspaceError, require_case_under_review
 
 
 def _require_signer(review: Review, by) -> None:
@@ -29,6 +29,7 @@ def _require_signer(review: Review, by) -> None:
         raise FrozenReviewError(f"{review} is already {review.get_status_display().lower()}.")
     if review.is_in_qa:
         raise WorkspaceError("The review is already with quality assurance.")
+    require_case_under_review(review.case)
     # The transition's permission hook is the rule ``reviews.sign_off_review``.
     if not has_transition_perm(review.sign, by):
         raise PermissionDenied("Only the assigned reviewer signs off this review.")
@@ -77,6 +78,8 @@ def _finalise(locked: Review, transition, signer) -> None:
     from guidelines.services import citation_sources
     from reviews.letters.services import request_letter
 
+    require_case_under_review(locked.case)
+
     for decision in locked.decisions.all():
         decision.citation_sources = citation_sources(decision.citation_lines)
         decision.save(update_fields=["citation_sources"])
@@ -111,13 +114,26 @@ def _lock_in_qa(review: Review, by) -> Review:
     locked = Review.objects.select_for_update().select_related("case", "reviewer__user").get(pk=review.pk)
     if not can_proceed(locked.approve):
         raise WorkspaceError(f"The review is {locked.get_status_display().lower()}, not waiting for QA.")
+    require_case_under_review(locked.case)
     return locked
+
+
+def _require_assigned_author(review: Review) -> None:
+    """QA signs in the name of the reviewer who holds the case's active, accepted assignment now, never
+    in the name of one removed from it (a reassignment voids the open review, this is the last guard)."""
+    held = review.case.assignments.active().accepted().filter(reviewer_id=review.reviewer_id)
+    if not held.exists():
+        raise WorkspaceError(
+            f"{review.reviewer} no longer holds case {review.case.case_number}; the review cannot be signed "
+            "in its name."
+        )
 
 
 def qa_approve(review: Review, by, comments: str = "") -> Review:
     """QA agrees: the review is signed in the reviewer's name and the determination issued."""
     with transaction.atomic():
         locked = _lock_in_qa(review, by)
+        _require_assigned_author(locked)
         problems = credentials_problems(locked.reviewer, timezone.localdate(), case=locked.case)
         if problems:
             raise WorkspaceError("The reviewer's credentials are not eligible today: " + "; ".join(problems))

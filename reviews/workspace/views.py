@@ -44,6 +44,8 @@ def _current_review(request: HttpRequest, case_number: str, **_) -> Review:
 
 
 view_case = object_permission_required("cases.view_case", _visible_case)
+# The health information (records, drafts, versions): only once the reviewer has accepted the case.
+view_records = object_permission_required("cases.view_records", _visible_case)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -105,7 +107,19 @@ def _workspace_context(request: HttpRequest, case: Case, review: Review | None) 
     user = request.user
     assignment = drafts.active_assignment(case)
     is_assignee = bool(assignment and rules.has_perm("reviews.answer_assignment", user, assignment))
+    if not rules.has_perm("cases.view_records", user, case):
+        # Before accepting, a reviewer sees only what it needs to accept or decline: the case number, the
+        # parties (for the conflict check), the disputed items and the due date. No records, no drafts.
+        return {
+            "case": case,
+            "review": None,
+            "assignment": assignment,
+            "is_assignee": is_assignee,
+            "awaiting_acceptance": is_assignee,
+            "can_view_records": False,
+        }
     context = {
+        "can_view_records": True,
         "case": case,
         "review": review,
         "assignment": assignment,
@@ -224,7 +238,7 @@ def _save_error(request: HttpRequest, case: Case, message: str, status: int) -> 
 
 
 @require_GET
-@view_case
+@view_records
 def checklist(request: HttpRequest, case: Case, case_number: str) -> HttpResponse:
     """The consistency checklist as an htmx partial, refreshed after each save."""
     review = drafts.current_review(case)
@@ -248,7 +262,7 @@ _WORD = re.compile(r"\w[\w'-]*")
 
 
 @require_GET
-@view_case
+@view_records
 def record_search(request: HttpRequest, case: Case, case_number: str) -> HttpResponse:
     """Search within this case's medical records (title, author, text); an htmx partial."""
     query = request.GET.get("q", "").strip()[:200]
@@ -368,7 +382,7 @@ def amend(request: HttpRequest, case: Case, case_number: str) -> HttpResponse:
 
 
 @require_GET
-@view_case
+@view_records
 def review_version(request: HttpRequest, case: Case, case_number: str, version: int) -> HttpResponse:
     """Any version of the determination, read-only: earlier versions stay readable after an amendment."""
     review = get_object_or_404(

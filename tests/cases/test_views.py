@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.intake import EXAMPLE_CASE_PATH
 from cases.models import Case
@@ -54,7 +55,7 @@ def test_reviewer_cannot_reach_admin_pages(reviewer_client):
 
 
 def test_reviewer_sees_only_assigned_cases(reviewer_client, reviewer):
-    mine = AssignmentFactory(reviewer=reviewer).case
+    mine = AssignmentFactory(reviewer=reviewer, accepted_at=timezone.now()).case
     other = CaseFactory()
     assert reviewer_client.get(reverse("cases:detail", args=[mine.case_number])).status_code == 200
     assert reviewer_client.get(reverse("cases:detail", args=[other.case_number])).status_code == 404
@@ -222,7 +223,7 @@ def test_case_form_rejects_a_fake_pdf_on_the_record_row(admin_client):
 
 
 def test_record_file_is_served_only_to_those_who_may_see_the_case(client, admin_client, reviewer):
-    assignment = AssignmentFactory(reviewer=reviewer)
+    assignment = AssignmentFactory(reviewer=reviewer, accepted_at=timezone.now())
     record = MedicalRecordFactory(case=assignment.case)
     record.attach_pdf(MINIMAL_PDF)
     record.save()

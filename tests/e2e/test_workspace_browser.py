@@ -149,3 +149,25 @@ def test_text_typed_after_the_session_expired_is_saved_after_logging_in_again(br
     expect(page.locator("#save-status")).to_contain_text("saved at", timeout=30000)
     assert Review.objects.get(case=workspace_url["case"]).clinical_summary == "Typed after the session ended."
     context.close()
+
+
+def test_logging_out_forgets_the_drafts_kept_in_this_browser(browser, workspace_url):
+    """Issue 10: another user on the same browser never picks up (or saves) a previous user's draft."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context()
+    # The server never gets the draft (every autosave fails), so only the browser holds it.
+    context.route("**/save/", lambda route: route.abort())
+    page = context.new_page()
+    _log_in(page, workspace_url)
+    page.goto(workspace_url["workspace"])
+    page.get_by_label("Clinical case summary").fill("Typed, then the reviewer logs out.")
+    expect(page.locator("#save-status")).to_contain_text("kept in this browser", timeout=15000)
+    keys = page.evaluate("Object.keys(localStorage)")
+    user_id = workspace_url["case"].assignments.get().reviewer.user_id
+    assert keys == [f"imr-review-draft:u{user_id}:{workspace_url['case'].case_number}:v1"]
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state("networkidle")
+    assert "/accounts/login/" in page.url or "logged out" in page.content().lower()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('imr-review-draft:'))") == []
+    context.close()

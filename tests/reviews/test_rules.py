@@ -22,6 +22,7 @@ from tests import factories
 ROOT = Path(__file__).resolve().parents[2]
 PERMS = [
     "cases.view_case",
+    "cases.view_records",
     "cases.manage_case",
     "reviews.edit_review",
     "reviews.sign_off_review",
@@ -133,9 +134,16 @@ def test_the_matrix_sees_what_each_role_should(world):
         "QA": 4,
     }
     letters = {who: DeterminationLetter.objects.visible_to(world[who]).count() for who in USERS}
-    # The former reviewer still reads the letter it signed; the other reviewer the one of its own review.
-    assert letters["former reviewer"] == 1 and letters["other reviewer"] == 1
+    # A reviewer reads the letters of the cases it holds and has accepted, nothing else: a reviewer
+    # removed from a case loses its letter, even one it signed (issue 10).
+    assert letters["former reviewer"] == 0 and letters["other reviewer"] == 0
     assert letters["accepted reviewer"] == 2 and letters["not-yet-accepted reviewer"] == 0
+    # The health information opens only once the assignment is accepted.
+    records = {
+        who: sum(rules.has_perm("cases.view_records", world[who], c) for c in Case.objects.all())
+        for who in USERS
+    }
+    assert records == {**count, "not-yet-accepted reviewer": 0}
 
 
 def test_review_transitions_name_the_rules(review, qa_user, admin_user, other_reviewer):

@@ -106,21 +106,39 @@ def test_a_missing_file_is_rendered_again_byte_for_byte(client, letter, users):
     assert letter.file.storage.exists(letter.file.name)
 
 
-def test_a_missing_file_that_cannot_be_reproduced_is_reissued_as_a_new_version(
+def test_a_missing_file_that_cannot_be_reproduced_fails_loudly_and_nothing_is_reissued(
     client, letter, users, django_capture_on_commit_callbacks
 ):
+    """A reader's download never makes a letter from the case as it is now (issue 10)."""
     letter.file.storage.delete(letter.file.name)
-    # As if the template had changed since version 1 was issued.
+    # As if the stored snapshot no longer gave the issued bytes back.
     DeterminationLetter.objects.filter(pk=letter.pk).update(sha256="0" * 64)
     client.force_login(users["administrator"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(_url("letter_download"))
-    assert response.status_code == 302
-    new = DeterminationLetter.objects.get(version=2)
-    assert new.supersedes_id == letter.pk
-    assert new.status == LetterStatus.READY
-    assert "could not be reproduced" in new.reason
+        response = client.get(_url("letter_download"), follow=True)
+    assert response.status_code == 200
+    assert "could not be restored byte for byte" in response.content.decode()
+    assert list(DeterminationLetter.objects.values_list("version", flat=True)) == [1]
     assert not LetterDownload.objects.exists()
+
+
+def test_a_missing_file_is_restored_from_the_signed_snapshot_not_from_changed_case_data(
+    client, letter, users
+):
+    """Even if the case's facts were changed behind the application's back after sign-off, the lost file
+    comes back byte for byte from the HTML stored when it was made."""
+    from cases.models import Case
+
+    assert CASE in letter.html  # the snapshot kept when the file was made
+    Case.objects.filter(pk=letter.case_id).update(
+        claims_administrator="Changed Later Inc", injury_date="2001-01-01"
+    )
+    letter.file.storage.delete(letter.file.name)
+    client.force_login(users["assigned reviewer"])
+    response = client.get(_url("letter_download"))
+    assert response.status_code == 200
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == letter.sha256
+    assert LetterDownload.objects.get().file_restored is True
 
 
 # -- status ---------------------------------------------------------------------------------------
