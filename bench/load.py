@@ -304,6 +304,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),
+        "WEB_MAX_REQUESTS": "0",  # no worker restarts in the middle of a measurement
         "LOG_LEVEL": "WARNING",
     }
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
@@ -329,9 +330,18 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     )
 
 
-def wait_until_up(base: str, timeout: float = 60) -> None:
+def port_in_use(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_until_up(base: str, server: subprocess.Popen | None, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server is not None and server.poll() is not None:
+            sys.exit("gunicorn exited (see bench/results/gunicorn.log)")
         try:
             if (
                 httpx.get(f"{base}/accounts/login/", headers={"X-Forwarded-Proto": "https"}).status_code
@@ -411,8 +421,9 @@ def explain(targets: Targets) -> str:
 # -- main ---------------------------------------------------------------------------------------------------
 
 
-async def run(base: str, user_counts: list[int], seconds: float, only: list[str] | None) -> list[Page]:
-    targets = read_targets(max(user_counts))
+async def run(
+    base: str, targets: Targets, user_counts: list[int], seconds: float, only: list[str] | None
+) -> list[Page]:
     selected = pages(targets)
     if only:
         selected = [selected[0]] + [p for p in selected[1:] if any(o.lower() in p.name.lower() for o in only)]
@@ -461,16 +472,19 @@ def main() -> None:
         sys.exit("load.py measures PostgreSQL: set DATABASE_URL to the generated benchmark database.")
     RESULTS.mkdir(parents=True, exist_ok=True)
     user_counts = [int(n) for n in args.users.split(",")]
+    targets = read_targets(max(user_counts))
     server = None
     base = args.url
     if base is None:
         base = f"http://127.0.0.1:{args.port}"
+        if port_in_use(args.port):
+            sys.exit(f"Port {args.port} is taken (an earlier server?): stop it or pass --port or --url.")
         server = start_gunicorn(args.port, args.workers)
     try:
-        wait_until_up(base)
+        wait_until_up(base, server)
         started = datetime.datetime.now()
         results = asyncio.run(
-            run(base, user_counts, args.seconds, args.pages.split(",") if args.pages else None)
+            run(base, targets, user_counts, args.seconds, args.pages.split(",") if args.pages else None)
         )
     finally:
         if server is not None:
