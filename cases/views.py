@@ -100,7 +100,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     filtered = any(value for values in query.lists() for value in values[1])
     total = None if filtered else _unfiltered_total(case_filter.qs)
-    page = CasePaginator(case_filter.qs, CASES_PER_PAGE, total).get_page(request.GET.get("page"))
+    paginator = CasePaginator(case_filter.qs, CASES_PER_PAGE, total)
+    number = request.GET.get("page")
+    page = paginator.get_page(paginator.num_pages if number == "last" else number)
     template = "cases/_case_rows.html" if request.htmx else "cases/case_list.html"
     return render(
         request,
