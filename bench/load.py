@@ -184,7 +184,8 @@ def pages(targets: Targets) -> list[Page]:
             {"base_revision": str(user.revision), "clinical_summary": f"Summary draft {rng.random():.6f}"},
             Accept="application/json",
         )
-        if response.status_code == 200:
+        if response.status_code in (200, 409) and "revision" in response.json():
+            # 409: a revision left by an earlier phase of the run; the next save names the current one.
             user.revision = response.json()["revision"]
         return response
 
