@@ -59,8 +59,7 @@ class Assignment(models.Model):
             # work to their active assignment and its reviewer, read from the index alone. A closed case's
             # assignment stays active, so a per-reviewer scan would read all of its history.
             models.Index(
-                fields=["case"],
-                include=["reviewer"],
+                fields=["case", "reviewer"],
                 condition=models.Q(active=True),
                 name="assignment_open_idx",
             )
