@@ -195,6 +195,12 @@ class Case(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["due_date", "case_number"]
         permissions = [("manage_cases", "Can take in, transition and assign cases")]
+        indexes = [
+            # The case list's order (and its last page, read backwards) without sorting every case.
+            models.Index(fields=["due_date", "case_number"], name="case_due_number_idx"),
+            # The list filtered by status (and the due-date windows over open statuses), in that order.
+            models.Index(fields=["status", "due_date", "case_number"], name="case_status_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.case_number

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import rules
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -16,7 +19,7 @@ from rules.contrib.views import permission_required
 from cases import intake
 from cases.filters import CaseFilter
 from cases.forms import AddRecordForm, CaseEntry, ImportForm, RecordsCompleteForm
-from cases.models import Case, IneligibleReason
+from cases.models import Case, DisputedItem, IneligibleReason
 from cases.services import (
     CaseInputError,
     TransitionError,
@@ -27,6 +30,52 @@ from cases.services import (
 )
 
 CASES_PER_PAGE = 25
+# Counting every case on every page of the unfiltered list is a scan of the whole table (1 s at 200,000
+# cases under load): past this many rows (the planner's estimate) the total shown may be a minute old.
+EXACT_TOTAL_BELOW = 10_000
+TOTAL_CACHE_SECONDS = 60
+TOTAL_CACHE_KEY = "cases:list:total"
+
+
+class CasePaginator(Paginator):
+    """Pages in the second half are read from the end with the ordering reversed, so the last page is
+    as cheap as the first (no OFFSET over the whole table); ``total``, when given, is the row count."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, total: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        if total is not None:
+            self.count = total  # replaces the cached_property's scan
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        if number == 1 or number * 2 <= self.num_pages:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = list(self.object_list.reverse()[max(self.count - top, 0) : self.count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)
+
+
+def _estimated_rows(model) -> int:
+    """The planner's row estimate for ``model``'s table (kept by ANALYZE/autovacuum); -1 when unknown."""
+    if connection.vendor != "postgresql":
+        return -1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else -1
+
+
+def _unfiltered_total(queryset: QuerySet[Case]) -> int:
+    """The number of cases in the unfiltered list: exact while the table is small, else a count at most
+    ``TOTAL_CACHE_SECONDS`` old (Redis when configured). The list is for administrators, who see every
+    case (``Case.objects.visible_to``), so one figure serves them all."""
+    if _estimated_rows(Case) < EXACT_TOTAL_BELOW:
+        return queryset.count()
+    return cache.get_or_set(TOTAL_CACHE_KEY, queryset.count, TOTAL_CACHE_SECONDS)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -38,15 +87,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @permission_required("cases.manage_case", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
+    # The item count is a subquery, computed for the page's 25 rows only (a join and GROUP BY would
+    # aggregate every case before sorting).
+    items = (
+        DisputedItem.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
+    )
     queryset = (
         Case.objects.visible_to(request.user)
-        .annotate(item_count=Count("disputed_items", distinct=True))
+        .annotate(item_count=Coalesce(Subquery(items, output_field=IntegerField()), Value(0)))
         .order_by("due_date", "case_number")
     )
     case_filter = CaseFilter(request.GET or None, queryset=queryset)
-    page = Paginator(case_filter.qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    filtered = any(value for values in query.lists() for value in values[1])
+    total = None if filtered else _unfiltered_total(case_filter.qs)
+    paginator = CasePaginator(case_filter.qs, CASES_PER_PAGE, total)
+    number = request.GET.get("page")
+    page = paginator.get_page(paginator.num_pages if number == "last" else number)
     template = "cases/_case_rows.html" if request.htmx else "cases/case_list.html"
     return render(
         request,

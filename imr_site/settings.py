@@ -254,6 +254,23 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Cache: figures that may be a minute old (the case list's total past 10,000 cases) are shared by every
+# web process through Redis (REDIS_URL, else the broker's Redis); without Redis each process keeps its own.
+_CACHE_URL = env("REDIS_URL", default="") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": "imr",
+        }
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 # WeasyPrint grows in long-lived processes; recycle a worker child after this many tasks.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

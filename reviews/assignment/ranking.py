@@ -10,6 +10,7 @@ below, so an administrator can read why one reviewer ranks above another.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,9 +71,13 @@ def assignment_blockers(
     return blockers
 
 
-def _score(suggestion: Suggestion, case: Case, wanted: Specialty | None, items: list[str]) -> None:
+def _score(
+    suggestion: Suggestion, case: Case, wanted: Specialty | None, items: list[str], coverage=None
+) -> None:
+    """``coverage`` is ``specialties.item_covered``, memoised by the caller (``rank_reviewers``)."""
+    coverage = coverage or specialties.item_covered
     reviewer = suggestion.reviewer
-    mine = [c.specialty for c in reviewer.certifications.all()]
+    mine = tuple(sorted({c.specialty for c in reviewer.certifications.all()}))
     labels = ", ".join(reviewer.specialty_labels()) or "no certification"
     score = 0.0
     reasons = suggestion.reasons
@@ -90,7 +95,7 @@ def _score(suggestion: Suggestion, case: Case, wanted: Specialty | None, items: 
         else:
             reasons.append(f"Not the requesting provider's specialty ({wanted.label}) or a similar one.")
 
-    judged = [(d, specialties.item_covered(mine, d)) for d in items]
+    judged = [(d, coverage(mine, d)) for d in items]
     known = [(d, c) for d, c in judged if c is not None]
     if known:
         covered = sum(1 for _, c in known if c)
@@ -136,6 +141,9 @@ def rank_reviewers(
     wanted = specialties.provider_specialty(requester.specialty) if requester else None
     items = [item.description for item in case.disputed_items.all()]
     current = {a.reviewer_id for a in case.assignments.all() if a.active}
+    # Reviewers share a few certification sets: match each item's treatment kinds once per set, not once
+    # per reviewer (regular expressions over every description, 150 times per panel).
+    coverage = functools.lru_cache(maxsize=None)(specialties.item_covered)
 
     suggestions = []
     for reviewer in reviewers:
@@ -153,7 +161,7 @@ def rank_reviewers(
         )
         if reviewer.pk in current:
             suggestion.blockers.insert(0, "Currently assigned to this case.")
-        _score(suggestion, case, wanted, items)
+        _score(suggestion, case, wanted, items, coverage)
         suggestions.append(suggestion)
     suggestions.sort(
         key=lambda s: (

@@ -58,6 +58,16 @@ class Assignment(models.Model):
                 fields=["case"], condition=models.Q(active=True), name="one_active_assignment_per_case"
             )
         ]
+        indexes = [
+            # Open work per reviewer (reviews.assignment.queries.workload): from the few thousand cases in
+            # work to their active assignment and its reviewer, read from the index alone. A closed case's
+            # assignment stays active, so a per-reviewer scan would read all of its history.
+            models.Index(
+                fields=["case", "reviewer"],
+                condition=models.Q(active=True),
+                name="assignment_open_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} -> {self.reviewer}"

@@ -115,6 +115,53 @@ def test_case_list_paginates(admin_client):
     assert "Page 2 of 2" in second
 
 
+def test_case_list_pages_read_from_the_end_show_the_same_cases_as_forward_paging(admin_client):
+    """Pages in the second half are read with the order reversed (no OFFSET over every case): the rows,
+    their order and the item counts are those forward paging would show."""
+    today = datetime.date.today()
+    for n in range(80):  # 4 pages; pages 3 and 4 are read from the end
+        case = CaseFactory(records_complete_date=today - datetime.timedelta(days=n % 7))
+        DisputedItemFactory.create_batch(1 + n % 3, case=case)
+    expected = list(Case.objects.order_by("due_date", "case_number").values_list("case_number", flat=True))
+
+    def shown(page):
+        response = admin_client.get(reverse("cases:list"), {"page": page})
+        return [c.case_number for c in response.context["cases"]], response
+
+    seen = []
+    for page in (1, 2, 3, 4):
+        numbers, response = shown(page)
+        seen += numbers
+        counts = {c.case_number: c.item_count for c in response.context["cases"]}
+        assert counts == {n: Case.objects.get(case_number=n).disputed_items.count() for n in numbers}
+    assert seen == expected
+    last, response = shown("last")
+    assert last == expected[75:]
+    assert "Page 4 of 4 · 80 cases" in response.content.decode()
+
+
+def test_case_list_total_of_a_large_table_is_at_most_a_minute_old(admin_client, monkeypatch):
+    """Past the size where counting every case costs a scan, the unfiltered total comes from the cache;
+    filtered lists are always counted exactly."""
+    from django.core.cache import cache
+
+    from cases import views
+
+    monkeypatch.setattr(views, "EXACT_TOTAL_BELOW", -1)  # treat the test table as a large one
+    cache.delete(views.TOTAL_CACHE_KEY)
+    try:
+        CaseFactory.create_batch(2, status="closed")
+        assert "2 cases" in admin_client.get(reverse("cases:list")).content.decode()
+        CaseFactory()
+        assert "2 cases" in admin_client.get(reverse("cases:list")).content.decode()
+        filtered = admin_client.get(reverse("cases:list"), {"status": ["received"]}).content.decode()
+        assert "1 case" in filtered
+        cache.delete(views.TOTAL_CACHE_KEY)
+        assert "3 cases" in admin_client.get(reverse("cases:list")).content.decode()
+    finally:
+        cache.delete(views.TOTAL_CACHE_KEY)
+
+
 def test_upload_json_imports_good_cases_and_names_bad_fields(admin_client):
     good = json.loads(EXAMPLE_CASE_PATH.read_text())
     bad = {**good, "case_number": "CM16-0000002", "disputed_items": [{"description": "PT", "quantity": 0}]}

@@ -68,6 +68,21 @@ def test_reviewer_at_capacity_cannot_be_suggested_for_assignment():
     assert suggestion.blockers == ["At capacity: 1 of 1 open cases."]
 
 
+def test_only_cases_in_work_count_against_capacity_not_the_reviewers_history():
+    """A closed case's assignment stays active (it records who decided it): the workload counts the
+    assigned and in-review cases only, and due_before only those due on or before this case."""
+    case = eligible_case()
+    reviewer = reviewer_with_credentials(specialties=("orthopedic_surgery",), max_open_cases=2)
+    for status in ("closed", "determination_issued", "closed"):
+        AssignmentFactory(reviewer=reviewer, case=CaseFactory(status=status))
+    early = CaseFactory(status="in_review", records_complete_date=case.records_complete_date)
+    AssignmentFactory(reviewer=reviewer, case=early)
+    (suggestion,) = rank_reviewers(case)
+    assert suggestion.assignable
+    assert (suggestion.open_cases, suggestion.due_before) == (1, 1)
+    assert "1 of 2 open cases." in suggestion.reasons
+
+
 def test_ranking_a_case_costs_the_same_queries_for_few_or_many_reviewers(django_assert_max_num_queries):
     case = eligible_case()
     for _ in range(2):
