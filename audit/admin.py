@@ -3,20 +3,12 @@
 from django.contrib import admin
 
 from audit.models import AccessEvent
+from imr_site.readonly_admin import ReadOnlyAdminMixin
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "username", "action", "case_number", "object_id", "status_code", "ip_address")
     list_filter = ("action",)
     search_fields = ("username", "case_number")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

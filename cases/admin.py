@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Case, CaseTransition, DisputedItem, MedicalRecord, TreatingProvider
+from imr_site.readonly_admin import ReadOnlyAdminMixin
 
 
 class FixedAfterSignOffInline:
@@ -35,17 +36,10 @@ class MedicalRecordInline(FixedAfterSignOffInline, admin.StackedInline):
     readonly_fields = ["file_sha256", "file_size"]
 
 
-class CaseTransitionInline(admin.TabularInline):
+class CaseTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaseTransition
     extra = 0
-    can_delete = False
     readonly_fields = ["transition", "from_status", "to_status", "actor", "at", "reason"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Case)

@@ -14,6 +14,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from imr_site.readonly_admin import ReadOnlyAdminMixin
+
 User = get_user_model()
 
 admin.site.unregister(User)
@@ -37,19 +39,10 @@ class GuardedUserAdmin(UserAdmin):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):
+class LogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who changed what in the admin site, and when: read-only for everyone."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
     list_filter = ["action_flag", "content_type"]
     search_fields = ["object_repr", "user__username"]
     date_hierarchy = "action_time"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

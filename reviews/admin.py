@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from imr_site.readonly_admin import ReadOnlyAdminMixin
 from reviews.assignment import services as assignment_services
 from reviews.assignment.eligibility import evaluate_eligibility
 from reviews.assignment.forms import AssignmentAdminForm
@@ -75,21 +76,6 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
             for conflict in assignment_services.conflicts_found_after_assignment(assignment):
                 message = assignment_services.late_conflict_message(conflict)
                 messages.warning(request, f"Case {assignment.case.case_number}: {message}")
-
-
-class ReadOnlyAdminMixin:
-    """Shown, never added, changed or deleted here, by anyone (superusers too). Reviews are written and
-    signed only through the workspace services (assignment, acceptance with the conflict attestation, the
-    checklist, the signing rules); letters are made only by the letter services; histories are records."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(AssignmentEvent)

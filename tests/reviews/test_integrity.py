@@ -227,7 +227,7 @@ def unaccepted(db, reviewer):
     factories.TreatingProviderFactory(case=case, name="Jane Roe, MD")
     factories.DisputedItemFactory(case=case, description="Lumbar MRI")
     record = factories.MedicalRecordFactory(case=case, text="Confidential progress note")
-    record.attach_pdf(b"%PDF-1.4\n%%EOF\n")
+    record.attach_pdf(factories.pdf_bytes())
     record.save()
     factories.AssignmentFactory(case=case, reviewer=reviewer)
     return case, record
