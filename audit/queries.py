@@ -57,6 +57,12 @@ def _change_details(record) -> str:
     return "; ".join(f"{c.field}: {_short(c.old)!r} -> {_short(c.new)!r}" for c in delta.changes)
 
 
+def _filtered(queryset, case_field: str, user_field: str, at_field: str, case, user, since, until):
+    """The same four filters on the access events and on every history table."""
+    conditions = {case_field: case, user_field: user, f"{at_field}__gte": since, f"{at_field}__lt": until}
+    return queryset.filter(**{field: value for field, value in conditions.items() if value})
+
+
 def audit_rows(
     case_number: str = "",
     username: str = "",
@@ -65,15 +71,8 @@ def audit_rows(
 ) -> list[AuditRow]:
     """Newest first, at most MAX_ROWS."""
     rows: list[AuditRow] = []
-    events = AccessEvent.objects.all()
-    if case_number:
-        events = events.filter(case_number=case_number)
-    if username:
-        events = events.filter(username=username)
-    if since:
-        events = events.filter(at__gte=since)
-    if until:
-        events = events.filter(at__lt=until)
+    wanted = {"case": case_number, "user": username, "since": since, "until": until}
+    events = _filtered(AccessEvent.objects.all(), "case_number", "username", "at", **wanted)
     for e in events[:MAX_ROWS]:
         what = f"{e.path} ({e.status_code})" if e.status_code else e.path
         rows.append(
@@ -81,14 +80,7 @@ def audit_rows(
         )
     for model, case_lookup, label in _histories():
         history = model.objects.select_related("history_user").order_by("-history_date")
-        if case_number:
-            history = history.filter(**{case_lookup: case_number})
-        if username:
-            history = history.filter(history_user__username=username)
-        if since:
-            history = history.filter(history_date__gte=since)
-        if until:
-            history = history.filter(history_date__lt=until)
+        history = _filtered(history, case_lookup, "history_user__username", "history_date", **wanted)
         for h in history[:MAX_ROWS]:
             rows.append(
                 AuditRow(
