@@ -1,6 +1,8 @@
 """Statutory clocks of an IMR case. Each number carries its source.
 
-Dates are calendar dates in California (America/Los_Angeles); "today" is ``timezone.localdate()``.
+Dates are calendar dates in California (America/Los_Angeles), whatever the server's ``TIME_ZONE``:
+"today" is ``california_today()``. Due dates are counted on dates, never with 24-hour timedeltas, so a
+daylight-saving change never moves one.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import holidays
 from django.utils import timezone
@@ -34,6 +37,26 @@ DETERMINATION_WORKING_DAYS_FORMULARY = 5
 
 # Labor Code 4610.5(h)(1): the application must be filed within 30 days of service of the UR decision.
 APPLICATION_FILING_DAYS = 30
+
+
+# Deadlines run on California's calendar (the DWC's and the IMR organisation's), not the server's.
+CALIFORNIA = ZoneInfo("America/Los_Angeles")
+
+
+def california_now(now: datetime.datetime | None = None) -> datetime.datetime:
+    """The moment ``now`` (default: the current time) on California's clock."""
+    return (now or timezone.now()).astimezone(CALIFORNIA)
+
+
+def california_today(now: datetime.datetime | None = None) -> datetime.date:
+    """The calendar date in California at ``now``: the date every clock counts from."""
+    return california_now(now).date()
+
+
+def deadline_at(due_date: datetime.date) -> datetime.datetime:
+    """The moment a due date ends: midnight at the start of the next day in California (PST or PDT,
+    whichever is in force that night), so "due March 9" lasts the whole of March 9 on a California clock."""
+    return datetime.datetime.combine(due_date + datetime.timedelta(days=1), datetime.time.min, CALIFORNIA)
 
 
 @lru_cache(maxsize=32)
@@ -108,7 +131,7 @@ def clock_for(
     """Days left before a due date; a stopped clock (decision issued, withdrawn) is never overdue."""
     if due_date is None or stopped:
         return Clock(due_date, None, False, False)
-    today = today or timezone.localdate()
+    today = today or california_today()
     left = (due_date - today).days
     return Clock(due_date, left, left < 0, 0 <= left <= 3)
 

@@ -302,9 +302,9 @@ class Case(FSMModelMixin, models.Model):
     def request_records(
         self, by=None, reason: str = "", on: datetime.date | None = None, electronically: bool = False
     ) -> None:
-        from django.utils import timezone
+        from cases import clocks
 
-        self.records_requested_date = on or timezone.localdate()
+        self.records_requested_date = on or clocks.california_today()
         self.records_requested_electronically = electronically
 
     @transition(field=status, source=CaseStatus.RECORDS_REQUESTED, target=CaseStatus.INSUFFICIENT_RECORDS)

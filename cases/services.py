@@ -7,9 +7,9 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django_fsm import can_proceed
 
+from cases import clocks
 from cases.models import (
     Case,
     CaseStatus,
@@ -104,7 +104,7 @@ def add_medical_record(
     """Add a record to the case file (its PDF already checked by its bytes, see cases.intake.check_pdf).
 
     ``by`` is recorded as the actor of the record's history (the audit record), also outside a request."""
-    if date and date > timezone.localdate():
+    if date and date > clocks.california_today():
         raise CaseInputError("date", f"{date} is in the future")
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -129,7 +129,7 @@ def set_records_complete(case: Case, on: datetime.date) -> Case:
         raise CaseInputError(
             "records_complete_date", f"{on} is before the received date {case.received_date}"
         )
-    if on > timezone.localdate():
+    if on > clocks.california_today():
         raise CaseInputError("records_complete_date", f"{on} is in the future")
     if not case.is_open:
         raise CaseInputError("records_complete_date", f"case {case.case_number} is no longer open")

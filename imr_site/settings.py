@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "cases",
     "reviews",
     "guidelines",
+    "reminders",
+    "reports",
     "imr_site",
 ]
 
@@ -287,7 +289,22 @@ CELERY_TASK_ROUTES = {"reviews.render_letter": {"queue": "letters"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-letters": {"task": "reviews.sweep_letters", "schedule": 120.0},
+    # Reminders and alerts (reminders.services): each is recorded once, so running more often only
+    # makes them more punctual.
+    "send-reminders": {"task": "reminders.send_reminders", "schedule": 900.0},
 }
+
+# Deadlines and reminders (reminders.services). Hours before the end of the due date (California time)
+# at which the assigned reviewer is e-mailed; expedited cases (3 days in all) get earlier, closer points.
+IMR_REMINDER_HOURS = {
+    "standard": env.list("IMR_REMINDER_HOURS_STANDARD", cast=int, default=[72, 24]),
+    "expedited": env.list("IMR_REMINDER_HOURS_EXPEDITED", cast=int, default=[24, 8]),
+}
+# Administrators are alerted to a case due within this many hours whose determination is not near
+# completion (no review in QA or signed, and not every disputed item decided in the draft).
+IMR_AT_RISK_HOURS = env.int("IMR_AT_RISK_HOURS", default=48)
+# ... and to a reviewer's license or board certification that expires within this many days.
+IMR_CREDENTIAL_WARNING_DAYS = env.int("IMR_CREDENTIAL_WARNING_DAYS", default=30)
 
 # The IMR organisation running this instance: its name and address appear in letters; another
 # organisation changes these, never a template. The default is a neutral demo letterhead (a fictional
