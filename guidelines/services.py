@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from functools import lru_cache
 
 from django.db.models import Count, Max, Q
 from django.db.models.signals import post_delete, post_save
@@ -18,7 +19,7 @@ from django.dispatch import receiver
 from guidelines.models import FeedbackAction, Guideline, GuidelineSection, SuggestionFeedback
 from guidelines.suggest.engine import suggest_case_item
 from guidelines.suggest.knowledge import KnowledgeBase, guideline_from_dict, section_from_dict
-from guidelines.suggest.parse import detect_regions
+from guidelines.suggest.parse import detect_regions, parse_item
 from guidelines.suggest.schema import CaseFacts, Record, Suggestion
 
 KB_RECHECK_SECONDS = 30.0
@@ -106,6 +107,35 @@ def reset_knowledge_base() -> None:
 @receiver([post_save, post_delete], sender=Guideline)
 def _knowledge_changed(**kwargs) -> None:
     reset_knowledge_base()
+
+
+# The knowledge base's treatment kinds (guidelines/suggest/vocabulary.py), as reports name them.
+TREATMENT_CATEGORIES = {
+    "drug": "Medications",
+    "medications": "Medications",
+    "therapy": "Therapy",
+    "modality": "Therapy",
+    "acupuncture": "Acupuncture",
+    "imaging": "Imaging",
+    "diagnostic": "Diagnostic tests",
+    "lab": "Laboratory tests",
+    "injection": "Injections",
+    "procedure": "Procedures",
+    "surgery": "Surgery",
+    "dme": "Durable medical equipment",
+    "consult": "Consultations and evaluations",
+    "evaluation": "Consultations and evaluations",
+    "psych": "Psychological care",
+    "service": "Services",
+}
+OTHER_CATEGORY = "Other"
+
+
+@lru_cache(maxsize=8192)
+def treatment_category(description: str) -> str:
+    """The treatment category of a disputed item, from the engine's parse of its description: the one
+    place reports (and anything else) get an item's category."""
+    return TREATMENT_CATEGORIES.get(parse_item(description).kind, OTHER_CATEGORY)
 
 
 def is_mtus_citation(line: str) -> bool:

@@ -17,4 +17,5 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("reviews/", include("reviews.urls")),
     path("guidelines/", include("guidelines.urls")),
+    path("reports/", include("reports.urls")),
 ]
