@@ -433,6 +433,7 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
             "signed_by",
             "credentials_snapshot",
             "amendment_reason",
+            "void_reason",
         ],
     )
     c_decision = Copier(
@@ -464,9 +465,18 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
             "file",
             "error",
             "reason",
+            "html",
         ],
     )
     copiers = [c_case, c_provider, c_item, c_record, c_assignment, c_review, c_decision, c_letter]
+
+    # Past determinations are signed 2-35 days after their clock started (the reports read these dates);
+    # a generator of its own, so every other column keeps the values earlier runs gave it.
+    sign_rng = random.Random(seed + 1)
+
+    def issued_at(start: datetime.date) -> datetime.datetime:
+        day = min(start + datetime.timedelta(days=sign_rng.randint(2, 35)), today)
+        return datetime.datetime.combine(day, datetime.time(18), datetime.UTC)
 
     part = time.monotonic()
     with connection.cursor() as cursor:
@@ -557,9 +567,10 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
                         now,
                         holder.user_id,
                         empty_obj,
-                        now if signed else None,
+                        issued_at(complete or day) if signed else None,
                         holder.user_id if signed else None,
                         empty_obj,
+                        "",
                         "",
                     )
                     for item_id in item_ids:
@@ -584,6 +595,7 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
                             1,
                             "",
                             3,
+                            "",
                             "",
                             "",
                             "",

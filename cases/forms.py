@@ -61,6 +61,11 @@ def _lines(value: str) -> list[str]:
 class CaseForm(HygienicFormMixin, forms.Form):
     case_number = forms.CharField(max_length=16, help_text="e.g. CM15-0165834")
     review_type = forms.ChoiceField(choices=ReviewType.choices)
+    formulary_only = forms.BooleanField(
+        required=False,
+        label="Drug formulary dispute only",
+        help_text="Every disputed item is a drug under the MTUS Drug Formulary: due in 5 working days.",
+    )
     received_date = forms.DateField(widget=DATE, label="Application received")
     records_received_date = forms.DateField(widget=DATE, required=False, label="Records-complete date")
     applicant_age = forms.IntegerField(label="Applicant age")
@@ -91,6 +96,7 @@ class CaseForm(HygienicFormMixin, forms.Form):
                     Column("received_date"),
                     Column("records_received_date"),
                 ),
+                "formulary_only",
             ),
             Fieldset(
                 "Applicant (de-identified)",
@@ -129,6 +135,8 @@ class CaseForm(HygienicFormMixin, forms.Form):
             "claims_administrator": d["claims_administrator"],
             "utilization_review": {"decision_date": d["ur_decision_date"].isoformat()},
         }
+        if d.get("formulary_only"):
+            out["formulary_only"] = True
         if d.get("records_received_date"):
             out["records_received_date"] = d["records_received_date"].isoformat()
         if d.get("employer"):
@@ -199,14 +207,17 @@ class RecordsCompleteForm(HygienicFormMixin, forms.Form):
     records_complete_date = forms.DateField(widget=DATE, label="Records-complete date")
 
 
-ProviderFormSet = formset_factory(ProviderForm, extra=2)
-DisputedItemFormSet = formset_factory(DisputedItemForm, extra=3)
-RecordFormSet = formset_factory(RecordForm, extra=3)
+# One empty row each; the page adds and removes rows (static/js/formset.js). The caps follow the intake
+# schema (at most 50 disputed items) and keep a posted form bounded.
+ProviderFormSet = formset_factory(ProviderForm, extra=1, max_num=20, validate_max=True)
+DisputedItemFormSet = formset_factory(DisputedItemForm, extra=1, max_num=50, validate_max=True)
+RecordFormSet = formset_factory(RecordForm, extra=1, max_num=100, validate_max=True)
 
 # Where an intake error path lands on the case form.
 CASE_FIELD_FOR_PATH = {
     "case_number": "case_number",
     "review_type": "review_type",
+    "formulary_only": "formulary_only",
     "received_date": "received_date",
     "records_received_date": "records_received_date",
     "applicant.age": "applicant_age",

@@ -52,13 +52,135 @@ def case_validator() -> Draft202012Validator:
     return IntakeValidator(schema, format_checker=FormatChecker())
 
 
+# How a person names a member of a list: "disputed_items[0]" is "disputed item 1".
+_ITEM_NAMES = {
+    "cases": "case",
+    "disputed_items": "disputed item",
+    "records": "record",
+    "treating_providers": "treating provider",
+    "claims_administrator_guidelines": "guideline",
+    "body_regions": "body region",
+    "diagnoses": "diagnosis",
+}
+_INDEXED = re.compile(r"(\w+)\[(\d+)\]\.?")
+
+
+def human_location(path: str) -> str:
+    """A JSON path as a person reads it, counting from 1: ``cases[3].disputed_items[0].quantity`` is
+    ``case 4 › disputed item 1 › quantity``."""
+
+    def name(match: re.Match) -> str:
+        key = match.group(1)
+        return f"{_ITEM_NAMES.get(key, key)} {int(match.group(2)) + 1} › "
+
+    return _INDEXED.sub(name, path).removesuffix(" › ")
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One field of the intake format, as the format page shows it."""
+
+    path: str
+    depth: int
+    type: str
+    required: bool
+    rules: list[str]
+    description: str
+    pattern: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """An id for the field's row: ``disputed_items[].quantity`` is ``disputed_items-quantity``."""
+        return re.sub(r"[^A-Za-z0-9_]+", "-", self.path).strip("-")
+
+
+def _type_of(node: dict) -> str:
+    if "enum" in node:
+        return "one of the listed values"
+    kinds = node.get("type", "any")
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    names = []
+    for kind in kinds:
+        if kind == "null":
+            continue
+        if kind == "array":
+            names.append(f"list of {_type_of(node.get('items', {}))}s")
+        elif kind == "string" and node.get("format") == "date":
+            names.append("date")
+        else:
+            names.append(kind)
+    out = " or ".join(names)
+    return f"{out} (may be null)" if "null" in kinds else out
+
+
+def _rules_of(node: dict) -> list[str]:
+    rules = []
+    if "enum" in node:
+        rules.append(", ".join(str(v) for v in node["enum"]))
+    if node.get("format") == "date":
+        rules.append("YYYY-MM-DD")
+    if node.get("minLength") == 1:
+        rules.append("not empty")
+    for key, text in (
+        ("minimum", "at least {}"),
+        ("maximum", "at most {}"),
+        ("minLength", "at least {} characters"),  # 1 is said as "not empty" above
+        ("maxLength", "at most {} characters"),
+        ("minItems", "at least {} items"),
+        ("maxItems", "at most {} items"),
+    ):
+        if key in node and not (key == "minLength" and node[key] == 1):
+            rules.append(text.format(node[key]) if node[key] != 1 else text.format(1).removesuffix("s"))
+    if node.get("additionalProperties") is False:
+        rules.append("no other fields")
+    return rules
+
+
+def schema_fields(schema: dict | None = None) -> list[FieldDoc]:
+    """Every field of the intake JSON Schema in document order, nested fields after their parent
+    (list members as ``name[]``): the format page is made from the schema, so it cannot drift."""
+    schema = schema if schema is not None else json.loads(SCHEMA_PATH.read_text())
+    out: list[FieldDoc] = []
+
+    def walk(node: dict, prefix: str, depth: int) -> None:
+        required = set(node.get("required", []))
+        for name, prop in node.get("properties", {}).items():
+            path = f"{prefix}.{name}" if prefix else name
+            out.append(
+                FieldDoc(
+                    path,
+                    depth,
+                    _type_of(prop),
+                    name in required,
+                    _rules_of(prop),
+                    prop.get("description", ""),
+                    prop.get("pattern", ""),
+                )
+            )
+            if "properties" in prop:
+                walk(prop, path, depth + 1)
+            items = prop.get("items", {})
+            if "properties" in items:
+                walk(items, f"{path}[]", depth + 1)
+
+    walk(schema, "", 0)
+    return out
+
+
 @dataclass
 class IntakeError:
+    """One problem: ``path`` is the JSON path counted from 0 (for code: where the form puts it);
+    people read ``location``, counted from 1."""
+
     path: str
     message: str
 
+    @property
+    def location(self) -> str:
+        return human_location(self.path)
+
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        return f"{self.location}: {self.message}" if self.path else self.message
 
 
 @dataclass
@@ -77,6 +199,7 @@ class CaseOutcome:
 class ImportReport:
     outcomes: list[CaseOutcome] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    source: str = ""  # the file's name, as the user chose or typed it
 
     @property
     def imported(self) -> list[CaseOutcome]:
@@ -301,6 +424,7 @@ def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
         case = Case.objects.create(
             case_number=payload["case_number"],
             review_type=payload["review_type"],
+            formulary_only=payload.get("formulary_only", False),
             received_date=_date(payload["received_date"]),
             records_complete_date=_date(payload.get("records_received_date")),
             applicant_age=applicant["age"],
@@ -413,7 +537,7 @@ def _parse_json(text: str) -> Any:
 
 
 def import_file(path: Path, by=None) -> ImportReport:
-    report = ImportReport()
+    report = ImportReport(source=str(path))
     try:
         data = _parse_json(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -425,18 +549,26 @@ def import_file(path: Path, by=None) -> ImportReport:
     except ValueError as exc:
         report.file_errors.append(f"{path}: {exc}")
         return report
-    return import_payload(data, directory_resolver(Path(path).parent), by=by)
+    return _named(import_payload(data, directory_resolver(Path(path).parent), by=by), str(path))
 
 
-def import_bytes(content: bytes, files: dict[str, bytes] | None = None, by=None) -> ImportReport:
-    """The upload page's entry point: a JSON document plus the PDFs uploaded beside it."""
-    report = ImportReport()
+def _named(report: ImportReport, source: str) -> ImportReport:
+    report.source = source
+    return report
+
+
+def import_bytes(
+    content: bytes, files: dict[str, bytes] | None = None, by=None, name: str = "The file"
+) -> ImportReport:
+    """The upload page's entry point: a JSON document (uploaded as ``name``) plus the PDFs uploaded
+    beside it. Messages name the file."""
+    report = ImportReport(source=name)
     try:
         data = _parse_json(content.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.file_errors.append(f"The file is not valid JSON: {exc}")
+        report.file_errors.append(f"{name} is not valid JSON: {exc}")
         return report
     except ValueError as exc:
-        report.file_errors.append(f"The file is {exc}.")
+        report.file_errors.append(f"{name} is {exc}.")
         return report
-    return import_payload(data, mapping_resolver(files or {}), by=by)
+    return _named(import_payload(data, mapping_resolver(files or {}), by=by), name)

@@ -234,12 +234,41 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         files = {f.name: f.read() for f in form.cleaned_data["record_files"]}
-        report = intake.import_bytes(form.cleaned_data["intake_file"].read(), files, by=request.user)
+        upload = form.cleaned_data["intake_file"]
+        report = intake.import_bytes(upload.read(), files, by=request.user, name=upload.name)
         if report.imported:
-            messages.success(request, f"Imported {len(report.imported)} case(s).")
+            messages.success(request, f"Imported {len(report.imported)} case(s) from {upload.name}.")
         if not report.ok:
-            messages.error(request, "Some cases were not imported; see the reasons below.")
-    return render(request, "cases/import.html", {"form": form, "report": report})
+            messages.error(request, f"Some cases in {upload.name} were not imported; see the reasons below.")
+    # A browser never keeps a chosen file once the form is sent: say so, naming the files to choose again.
+    chosen = [f.name for f in request.FILES.getlist("intake_file") + request.FILES.getlist("record_files")]
+    retry = request.method == "POST" and (report is None or not report.ok)
+    return render(
+        request,
+        "cases/import.html",
+        {"form": form, "report": report, "choose_again": chosen if retry else []},
+        status=400 if request.method == "POST" and report is None else 200,
+    )
+
+
+def intake_format(request: HttpRequest) -> HttpResponse:
+    """The intake format, read from the JSON Schema itself (no copy to drift): every field, its type,
+    whether it is required, its rules and its description. Holds no case data."""
+    schema = intake.case_validator().schema
+    return render(
+        request,
+        "cases/intake_format.html",
+        {"schema": schema, "fields": intake.schema_fields(schema)},
+    )
+
+
+def intake_schema(request: HttpRequest) -> HttpResponse:
+    """The JSON Schema file, for validating intake files before sending them."""
+    return FileResponse(
+        intake.SCHEMA_PATH.open("rb"),
+        content_type="application/schema+json",
+        filename="case-intake.schema.json",
+    )
 
 
 @permission_required("cases.manage_case", raise_exception=True)

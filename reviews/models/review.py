@@ -117,6 +117,14 @@ class Review(FSMModelMixin, models.Model):
     class Meta:
         ordering = ["case", "-version"]
         constraints = [models.UniqueConstraint(fields=["case", "version"], name="unique_review_version")]
+        indexes = [
+            # The reports (reports.queries.issued): first signed versions by the time they were signed.
+            models.Index(
+                fields=["signed_at"],
+                condition=models.Q(signed_at__isnull=False, supersedes__isnull=True),
+                name="review_issued_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} review v{self.version}"

@@ -68,7 +68,7 @@ def test_bad_case_is_reported_with_path_and_the_rest_go_in(tmp_path):
     code, out, err = run_import(path)
     assert code == 1
     assert (
-        "rejected CM16-0000002: cases[3].disputed_items[0].quantity: -2 is less than the minimum of 1" in err
+        "rejected CM16-0000002: case 4 › disputed item 1 › quantity: -2 is less than the minimum of 1" in err
     )
     assert set(Case.objects.values_list("case_number", flat=True)) == {
         "CM16-0000001",
@@ -84,7 +84,7 @@ def test_rejected_case_imports_nothing_of_itself(tmp_path):
     bad["records"][1]["kind"] = "telegram"
     code, _, err = run_import(write(tmp_path, bad))
     assert code == 1
-    assert "records[1].kind: 'telegram' is not one of" in err
+    assert "record 2 › kind: 'telegram' is not one of" in err
     assert not Case.objects.exists()
     assert not DisputedItem.objects.exists()
     assert not MedicalRecord.objects.exists()
@@ -170,8 +170,8 @@ def test_record_files_must_really_be_pdfs(tmp_path, settings):
     missing["records"][0]["file"] = "absent.pdf"
     code, _, err = run_import(write(tmp_path, {"cases": [bad, good, missing]}))
     assert code == 1
-    assert "cases[0].records[0].file: not a PDF (the file does not start with %PDF-)" in err
-    assert "cases[2].records[0].file: no file absent.pdf next to the intake file" in err
+    assert "case 1 › record 1 › file: not a PDF (the file does not start with %PDF-)" in err
+    assert "case 3 › record 1 › file: no file absent.pdf next to the intake file" in err
     record = MedicalRecord.objects.get(case__case_number="CM16-0000011", position=0)
     assert record.file.read() == MINIMAL_PDF
     assert record.file_size == len(MINIMAL_PDF)
@@ -186,7 +186,7 @@ def test_record_files_over_the_size_limit_are_refused(tmp_path, settings):
     case["records"][0]["file"] = "big.pdf"
     code, _, err = run_import(write(tmp_path, case))
     assert code == 1
-    assert "records[0].file: the file is 0.0 MB; the limit is 0 MB" in err
+    assert "record 1 › file: the file is 0.0 MB; the limit is 0 MB" in err
 
 
 @pytest.mark.django_db
@@ -198,7 +198,7 @@ def test_record_file_path_cannot_leave_the_intake_folder(tmp_path):
     case["records"][0]["file"] = "../outside.pdf"
     code, _, err = run_import(write(inner, case))
     assert code == 1
-    assert "records[0].file: the path leaves the folder of the intake file" in err
+    assert "record 1 › file: the path leaves the folder of the intake file" in err
 
 
 @pytest.mark.django_db
@@ -215,5 +215,5 @@ def test_not_json_and_missing_files_are_reported(tmp_path):
 def test_a_case_number_twice_in_one_file_imports_once(tmp_path):
     code, _, err = run_import(write(tmp_path, {"cases": [seed(), seed()]}))
     assert code == 1
-    assert "cases[1].case_number: CM15-0165834" in err
+    assert "case 2 › case_number: CM15-0165834" in err
     assert Case.objects.count() == 1

@@ -170,7 +170,8 @@ def test_upload_json_imports_good_cases_and_names_bad_fields(admin_client):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Imported <a" in page and "CM15-0165834" in page
-    assert "cases[1].disputed_items[0].quantity" in page
+    assert "Rejected CM16-0000002 (case 2 in cases.json)" in page
+    assert "disputed item 1 › quantity" in page
     assert "0 is less than the minimum of 1" in page
     assert list(Case.objects.values_list("case_number", flat=True)) == ["CM15-0165834"]
 
@@ -189,7 +190,9 @@ def test_upload_of_garbage_is_a_clear_error_not_a_500(admin_client):
     upload = SimpleUploadedFile("cases.json", b"\xff\xfe garbage", "application/json")
     response = admin_client.post(reverse("cases:import"), {"intake_file": upload})
     assert response.status_code == 200
-    assert b"The file is not valid JSON" in response.content
+    page = response.content.decode()
+    assert "cases.json is not valid JSON" in page
+    assert "Choose cases.json again before importing" in page
 
 
 def _case_form_data(**overrides) -> dict:

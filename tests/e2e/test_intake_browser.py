@@ -18,7 +18,7 @@ def test_admin_uploads_the_seed_case_and_finds_it(page, live_server):
     page.goto(f"{live_server.url}/cases/import/")
     page.get_by_label("Intake file (JSON)").set_input_files(str(EXAMPLE_CASE_PATH))
     page.get_by_role("button", name="Import").click()
-    page.get_by_text("Imported 1 case(s).").wait_for()
+    page.get_by_text("Imported 1 case(s) from seed-case.json.").wait_for()
     assert Case.objects.filter(case_number="CM15-0165834").exists()
 
     page.goto(f"{live_server.url}/cases/")
@@ -41,5 +41,8 @@ def test_a_bad_upload_names_the_field_in_the_browser(page, live_server, tmp_path
     page.get_by_label("Intake file (JSON)").set_input_files(str(bad))
     page.get_by_role("button", name="Import").click()
     page.get_by_text("-2 is less than the minimum of 1").wait_for()
-    assert "disputed_items[0].quantity" in page.inner_text("body")
+    body = page.inner_text("body")
+    assert "Rejected CM15-0165834 (case 1 in bad.json)" in body
+    assert "disputed item 1 › quantity" in body  # counted from 1
+    assert "Choose bad.json again before importing" in body
     assert not Case.objects.exists()
