@@ -2,8 +2,9 @@
 
 Each report (and the whole page: the totals plus every report) runs ``--repeat`` times over two periods,
 the page's default (the last 12 months) and one that holds every determination (the worst case: nothing
-is filtered out), each beside a floor measured in the same run: counting the same determinations (``SELECT count(*)`` over the signed first versions in the period),
-the least any report over them can cost. Figures are medians, reported in milliseconds and as a ratio to
+is filtered out), each beside a floor measured in the same run: counting the same determinations
+(``SELECT count(*)`` over the signed first versions in the period), the least any report over them can
+cost. Figures are medians, reported in milliseconds and as a ratio to
 the floor, so a busy machine moves both alike. Runs at any size:
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/imr_bench
@@ -72,8 +73,8 @@ def main() -> None:
         ("every determination (worst case)", Period(datetime.date(2000, 1, 1), today)),
     ]
     print(
-        f"{connection.vendor}; {Case.objects.count():,} cases, {ItemDecision.objects.count():,} item decisions; "
-        f"load average {os.getloadavg()[0]:.1f}; medians of {args.repeat}"
+        f"{connection.vendor}; {Case.objects.count():,} cases, "
+        f"{ItemDecision.objects.count():,} item decisions; load average {os.getloadavg()[0]:.1f}; medians of {args.repeat}"
     )
     for name, period in periods:
         print(f"\n{name}: {issued(period).count():,} determinations issued {period.start} to {period.end}")
