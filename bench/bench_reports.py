@@ -74,7 +74,8 @@ def main() -> None:
     ]
     print(
         f"{connection.vendor}; {Case.objects.count():,} cases, "
-        f"{ItemDecision.objects.count():,} item decisions; load average {os.getloadavg()[0]:.1f}; medians of {args.repeat}"
+        f"{ItemDecision.objects.count():,} item decisions; "
+        f"load average {os.getloadavg()[0]:.1f}; medians of {args.repeat}"
     )
     for name, period in periods:
         print(f"\n{name}: {issued(period).count():,} determinations issued {period.start} to {period.end}")
