@@ -38,7 +38,7 @@ def test_a_nul_in_a_batch_is_named_and_the_cases_after_it_still_go_in(admin_clie
     bad = seed("CM16-0000002")
     bad["injury"]["description"] = "Lifting\x00 injury"
     page = _upload(admin_client, {"cases": [seed("CM16-0000001"), bad, seed("CM16-0000003")]})
-    assert "<code>cases[1].injury.description</code>: contains a control character (U+0000)" in page
+    assert "<code>case 2 › injury.description</code>: contains a control character (U+0000)" in page
     assert set(Case.objects.values_list("case_number", flat=True)) == {"CM16-0000001", "CM16-0000003"}
 
 
@@ -48,7 +48,7 @@ def test_other_control_characters_in_intake_are_rejected_with_the_field(bad):
     case["disputed_items"][1]["claims_administrator_guidelines"] = [bad]
     report = import_payload(case, None)
     assert [str(e) for e in report.rejected[0].errors][0].startswith(
-        "disputed_items[1].claims_administrator_guidelines[0]: contains a control character"
+        "disputed item 2 › guideline 1: contains a control character"
     )
     assert not Case.objects.exists()
 
