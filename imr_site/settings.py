@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cases",
     "reviews",
     "guidelines",
+    "operations",
     "imr_site",
 ]
 
