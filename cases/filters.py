@@ -56,11 +56,12 @@ DEFAULT_SORT = "due"
 def sort_order(value: str | None) -> tuple[str, list[str]]:
     """The whitelisted sort ``value`` ('due', '-received'...) and its ORDER BY; unknown keys sort by due."""
     value = (value or "").strip()
-    key = value.lstrip("-")
+    descending = value.startswith("-")
+    key = value[1:] if descending else value
     if key not in SORTS:
         return DEFAULT_SORT, SORTS[DEFAULT_SORT]
     columns = SORTS[key]
-    if value.startswith("-"):
+    if descending:
         return value, [f"-{c}" for c in columns]
     return key, list(columns)
 

@@ -81,5 +81,5 @@ def test_after_assignment_the_header_and_controls_update_without_a_reload(admin_
     assert header is not None
     assert ">Assigned<" in body.split('id="case-header"')[1]
     status = body.split('id="case-status"')[1]
-    assert 'hx-swap-oob="true"' in body.split('id="case-status"')[1][:40]
+    assert 'hx-swap-oob="true"' in body.split('id="case-status"')[1][:80]
     assert "Mark records insufficient" not in status and "Records requested" not in status
