@@ -86,6 +86,9 @@ def failed_letters() -> QuerySet:
     return letter.objects.filter(status="failed", superseded_by__isnull=True)
 
 
+SELECT = {"class": "form-select"}
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search")
     # A status is a column of the case (no join, no duplicate rows): no DISTINCT over every column.
@@ -93,11 +96,23 @@ class CaseFilter(django_filters.FilterSet):
         choices=CaseStatus.choices, distinct=False, widget=forms.CheckboxSelectMultiple
     )
     show = django_filters.ChoiceFilter(label="Show", choices=SHOW, method="show_scope", empty_label=None)
-    review_type = django_filters.ChoiceFilter(choices=ReviewType.choices, empty_label="Any review type")
-    due = django_filters.ChoiceFilter(
-        label="Due", choices=DUE_WINDOWS, method="due_window", empty_label="Any time"
+    review_type = django_filters.ChoiceFilter(
+        choices=ReviewType.choices, empty_label="Any review type", widget=forms.Select(attrs=SELECT)
     )
-    queue = django_filters.ChoiceFilter(label="Queue", choices=QUEUES, method="in_queue", empty_label="Any")
+    due = django_filters.ChoiceFilter(
+        label="Due",
+        choices=DUE_WINDOWS,
+        method="due_window",
+        empty_label="Any time",
+        widget=forms.Select(attrs=SELECT),
+    )
+    queue = django_filters.ChoiceFilter(
+        label="Queue",
+        choices=QUEUES,
+        method="in_queue",
+        empty_label="Any queue",
+        widget=forms.Select(attrs=SELECT),
+    )
     reviewer = django_filters.NumberFilter(label="Reviewer", method="held_by_reviewer")
 
     class Meta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 
 from cases import clocks
 from cases.clocks import Clock
@@ -33,11 +34,15 @@ def status_tones() -> list[Tone]:
 def case_dates(case, compact: bool = False) -> dict:
     """``{% case_dates case %}``: the determination due date (marked provisional while the records are
     not complete) and the records-due date, wherever a case is shown."""
+    records_due = (
+        clocks.records_due_date(case) if case.records_complete_date is None and case.is_open else None
+    )
     return {
         "case": case,
         "clock": clocks.case_clock(case),
         "provisional": clocks.due_date_is_provisional(case),
-        "records_due": clocks.records_due_date(case) if case.records_complete_date is None else None,
+        "records_due": records_due,
+        "records_overdue": records_due is not None and records_due < timezone.localdate(),
         "compact": compact,
     }
 

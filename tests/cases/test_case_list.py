@@ -225,7 +225,8 @@ def test_search_placeholder_describes_rather_than_looks_like_a_value(admin_clien
     page = admin_client.get(URL).content.decode()
     placeholder = re.search(r'id="id_q" value="" placeholder="([^"]*)"', page).group(1)
     assert not re.search(r"[A-Z]{2}\d{2}-\d+", placeholder)
-    assert "claim number" in placeholder
+    assert placeholder.startswith("Type")
+    assert "Searches case and claim numbers, employer, claims administrator and treating providers" in page
 
 
 # -- saved filters ---------------------------------------------------------------------------------------

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from cases.models import Case
 from tests.e2e.conftest import log_in
-from tests.factories import AdminUserFactory, CaseFactory, ReviewerProfileFactory, reviewer_with_credentials
+from tests.factories import (
+    AdminUserFactory,
+    AssignmentFactory,
+    CaseFactory,
+    ReviewerProfileFactory,
+    reviewer_with_credentials,
+)
 from tests.reviews.assignment.helpers import eligible_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -48,7 +54,14 @@ def a_monday_morning() -> dict:
     reviewer = reviewer_with_credentials()
     reviewer.user.first_name, reviewer.user.last_name = "Ana", "Rivera"
     reviewer.user.save()
-    ReviewerProfileFactory(user__first_name="Ben", user__last_name="Okafor", max_open_cases=4)
+    ben = ReviewerProfileFactory(user__first_name="Ben", user__last_name="Okafor", max_open_cases=4)
+    # Ben's work: an expedited case already overdue and two standard ones due in a fortnight.
+    expedited = CaseFactory(case_number="CM26-0000180", review_type="expedited", status="in_review",
+                            received_date=TODAY - datetime.timedelta(days=6),
+                            records_complete_date=TODAY - datetime.timedelta(days=4))  # fmt: skip
+    AssignmentFactory(case=expedited, reviewer=ben)
+    for n in range(2):
+        AssignmentFactory(case=due_in(15, f"CM26-000018{n + 1}", status="in_review"), reviewer=ben)
     return {"cases": cases, "reviewer": reviewer}
 
 
@@ -101,3 +114,36 @@ def test_an_administrators_morning(page, live_server):
     page.goto(f"{live_server.url}/cases/?due=3&sort=case")
     first_row = page.locator("table.case-table tbody tr").first
     assert "Ana Rivera" in first_row.inner_text()
+    if shots:
+        page.goto(f"{live_server.url}/cases/")
+        page.screenshot(path=str(Path(shots) / "admin-case-list.png"), full_page=True)
+
+
+def test_the_case_header_follows_an_assignment_without_a_reload(page, live_server):
+    """Assigning from the case page's panel (htmx) updates the status badge and the status controls too."""
+    case = eligible_case(
+        case_number="CM26-0000500",
+        status="records_requested",
+        records_complete_date=None,
+        received_date=TODAY,
+        records_requested_date=TODAY,
+    )
+    reviewer = reviewer_with_credentials()
+    admin = AdminUserFactory()
+    log_in(page, live_server, admin.username)
+    page.goto(f"{live_server.url}/cases/{case.case_number}/")
+    header = page.locator("#case-header")
+    assert "Records requested" in header.inner_text()
+    assert "provisional" in header.inner_text() and "Records due" in header.inner_text()
+    assert page.get_by_role("button", name="Mark records insufficient").is_visible()
+    marker = page.evaluate("() => { window.__noReload = true; return true; }")
+    page.locator(f"#reviewer-{reviewer.pk}").check()
+    page.locator("#assignment-panel").get_by_role("button", name="Assign").click()
+    page.locator("#case-header .badge", has_text="Assigned").wait_for()
+    assert marker and page.evaluate("() => window.__noReload === true")  # the same page, not a reload
+    assert page.get_by_role("button", name="Mark records insufficient").count() == 0
+    assert page.get_by_role("button", name="Withdraw case").is_visible()
+    if os.environ.get("IMR_SCREENSHOT_DIR"):
+        page.screenshot(
+            path=str(Path(os.environ["IMR_SCREENSHOT_DIR"]) / "admin-case-page.png"), full_page=False
+        )
