@@ -383,6 +383,7 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
             "diagnoses",
             "employer",
             "claims_administrator",
+            "claim_number",
             "ur_decision_date",
             "appealed_by",
             "status",
@@ -433,6 +434,7 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
             "signed_by",
             "credentials_snapshot",
             "amendment_reason",
+            "void_reason",
         ],
     )
     c_decision = Copier(
@@ -464,6 +466,7 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
             "file",
             "error",
             "reason",
+            "html",
         ],
     )
     copiers = [c_case, c_provider, c_item, c_record, c_assignment, c_review, c_decision, c_letter]
@@ -515,6 +518,7 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
                 json_dx,
                 rng.choice(EMPLOYERS),
                 rng.choice(INSURERS),
+                f"WC{day.year % 100:02d}-{rng.randint(0, 9_999_999):07d}",
                 day - datetime.timedelta(days=rng.randint(5, 25)),
                 "",
                 str(status),
@@ -561,6 +565,7 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
                         holder.user_id if signed else None,
                         empty_obj,
                         "",
+                        "",
                     )
                     for item_id in item_ids:
                         c_decision.add(
@@ -584,6 +589,7 @@ def generate(total: int, reviewers_count: int, seed: int) -> dict:
                             1,
                             "",
                             3,
+                            "",
                             "",
                             "",
                             "",
