@@ -113,6 +113,7 @@ def _listed_cases(user) -> QuerySet[Case]:
     holder = (
         assignment.objects.active()
         .filter(case=OuterRef("pk"))
+        .order_by()  # one active assignment per case: nothing to sort
         .annotate(
             display=Coalesce(
                 NullIf(
