@@ -353,3 +353,19 @@ def test_bulk_actions_are_for_administrators_only(client):
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.status == "eligible"
+
+
+def test_bad_parameters_are_ignored_never_a_500(admin_client):
+    case = CaseFactory()
+    for params in [
+        {"reviewer": "abc"},
+        {"due": "soon"},
+        {"status": ["nonsense"]},
+        {"queue": "x"},
+        {"show": "everything"},
+        {"page": "zz"},
+        {"q": "a\x00b"},
+    ]:
+        response = admin_client.get(URL, params)
+        assert response.status_code == 200, params
+    assert listed(admin_client, reviewer="abc") == [case.case_number]
