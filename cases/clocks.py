@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.db.models import Q
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -87,6 +88,30 @@ def records_due_date(case: Case) -> datetime.date | None:
         return case.records_requested_date + datetime.timedelta(hours=RECORDS_DUE_HOURS_EXPEDITED)
     days = RECORDS_DUE_DAYS_ELECTRONIC if case.records_requested_electronically else RECORDS_DUE_DAYS_MAILED
     return case.records_requested_date + datetime.timedelta(days=days)
+
+
+def records_overdue_q(today: datetime.date | None = None) -> Q:
+    """The cases whose records are overdue from the claims administrator, as a query: requested, not yet
+    complete, and past ``records_due_date`` (the same three periods, counted back from today)."""
+    today = today or timezone.localdate()
+
+    def requested_before(days: int) -> Q:
+        return Q(records_requested_date__lt=today - datetime.timedelta(days=days))
+
+    expedited_days = RECORDS_DUE_HOURS_EXPEDITED // 24
+    return Q(records_requested_date__isnull=False, records_complete_date__isnull=True) & (
+        (Q(review_type="expedited") & requested_before(expedited_days))
+        | (~Q(review_type="expedited") & Q(records_requested_electronically=True)
+           & requested_before(RECORDS_DUE_DAYS_ELECTRONIC))
+        | (~Q(review_type="expedited") & Q(records_requested_electronically=False)
+           & requested_before(RECORDS_DUE_DAYS_MAILED))
+    )  # fmt: skip
+
+
+def due_date_is_provisional(case: Case) -> bool:
+    """A due date counted from receipt because the records are not complete yet: it moves when they are
+    (Labor Code 4610.6(d) counts from the records-complete date)."""
+    return case.due_date is not None and case.records_complete_date is None and case.is_open
 
 
 def determination_due_date(case: Case) -> datetime.date | None:

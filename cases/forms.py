@@ -15,7 +15,7 @@ from django import forms
 from django.forms import formset_factory
 
 from cases.intake import IntakeError, check_pdf
-from cases.models import AppealedBy, RecordKind, ReviewType, Sex
+from cases.models import AppealedBy, Case, IneligibleReason, RecordKind, ReviewType, Sex
 from imr_site.text import HygienicFormMixin
 
 
@@ -79,6 +79,7 @@ class CaseForm(HygienicFormMixin, forms.Form):
     )
     employer = forms.CharField(max_length=200, required=False)
     claims_administrator = forms.CharField(max_length=200)
+    claim_number = forms.CharField(max_length=40, required=False, label="Claim number")
     ur_decision_date = forms.DateField(widget=DATE, label="UR decision date")
     ur_date_of_service = forms.DateField(widget=DATE, required=False, label="UR date of service")
     appealed_by = forms.ChoiceField(choices=[("", "—"), *AppealedBy.choices], required=False)
@@ -108,7 +109,9 @@ class CaseForm(HygienicFormMixin, forms.Form):
                 "injury_description",
                 "diagnoses",
             ),
-            Fieldset("Parties", Row(Column("employer"), Column("claims_administrator"))),
+            Fieldset(
+                "Parties", Row(Column("employer"), Column("claims_administrator"), Column("claim_number"))
+            ),
             Fieldset(
                 "Utilization review",
                 Row(Column("ur_decision_date"), Column("ur_date_of_service"), Column("appealed_by")),
@@ -141,6 +144,8 @@ class CaseForm(HygienicFormMixin, forms.Form):
             out["records_received_date"] = d["records_received_date"].isoformat()
         if d.get("employer"):
             out["employer"] = d["employer"]
+        if d.get("claim_number"):
+            out["claim_number"] = d["claim_number"]
         if d.get("ur_date_of_service"):
             out["utilization_review"]["date_of_service"] = d["ur_date_of_service"].isoformat()
         if d.get("appealed_by"):
@@ -226,6 +231,7 @@ CASE_FIELD_FOR_PATH = {
     "injury.description": "injury_description",
     "employer": "employer",
     "claims_administrator": "claims_administrator",
+    "claim_number": "claim_number",
     "utilization_review.decision_date": "ur_decision_date",
     "utilization_review.date_of_service": "ur_date_of_service",
     "treating_providers": None,
@@ -331,3 +337,45 @@ class CaseEntry:
 
     def place_errors(self, errors: list[IntakeError]) -> None:
         place_intake_errors(errors, self.form, self.formsets, self._row_maps)
+
+
+class SavedFilterForm(HygienicFormMixin, forms.Form):
+    name = forms.CharField(label="Filter name", max_length=80)
+
+
+BULK_ACTIONS = [
+    ("assign", "Assign to a reviewer…"),
+    ("mark_ineligible", "Mark ineligible"),
+    ("withdraw", "Withdraw"),
+]
+
+
+class BulkActionForm(HygienicFormMixin, forms.Form):
+    """The case list's bulk bar. The reason a status change needs is checked here, before any case moves."""
+
+    cases = forms.ModelMultipleChoiceField(
+        label="Cases",
+        queryset=Case.objects.order_by("due_date", "case_number"),
+        to_field_name="case_number",
+        error_messages={
+            "required": "Select at least one case.",
+            "invalid_choice": "Case %(value)s does not exist.",
+        },
+    )
+    action = forms.ChoiceField(
+        label="Action",
+        choices=BULK_ACTIONS,
+        error_messages={"required": "Choose what to do with the selected cases."},
+    )
+    ineligible_reason = forms.ChoiceField(
+        label="Ineligibility reason", choices=[("", "—"), *IneligibleReason.choices], required=False
+    )
+    reason = forms.CharField(label="Reason to withdraw", max_length=1000, required=False)
+
+    def clean(self) -> dict:
+        d = super().clean()
+        if d.get("action") == "mark_ineligible" and not d.get("ineligible_reason"):
+            self.add_error("ineligible_reason", "Choose the ground on which the cases are ineligible.")
+        if d.get("action") == "withdraw" and not (d.get("reason") or "").strip():
+            self.add_error("reason", "Say why the cases are withdrawn (e.g. the treatment was authorised).")
+        return d

@@ -436,6 +436,7 @@ def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
             diagnoses=injury.get("diagnoses", []),
             employer=payload.get("employer", ""),
             claims_administrator=payload["claims_administrator"],
+            claim_number=payload.get("claim_number", ""),
             ur_decision_date=_date(ur["decision_date"]),
             ur_date_of_service=_date(ur.get("date_of_service")),
             appealed_by=ur.get("appealed_by", ""),

@@ -169,6 +169,9 @@ class Case(FSMModelMixin, models.Model):
 
     employer = models.CharField(max_length=200, blank=True)
     claims_administrator = models.CharField(max_length=200)
+    claim_number = models.CharField(
+        max_length=40, blank=True, help_text="The claims administrator's number for the claim."
+    )
 
     ur_decision_date = models.DateField("UR decision date")
     ur_date_of_service = models.DateField(
@@ -200,6 +203,13 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["due_date", "case_number"], name="case_due_number_idx"),
             # The list filtered by status (and the due-date windows over open statuses), in that order.
             models.Index(fields=["status", "due_date", "case_number"], name="case_status_due_idx"),
+            # The open cases (the list's default view, the operations dashboard) in due-date order: a few
+            # thousand rows out of every case ever received.
+            models.Index(
+                fields=["due_date", "case_number"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="case_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -485,3 +495,19 @@ class MedicalRecord(models.Model):
         self.file_size = len(content)
         self.page_count = pdf_page_count(content)
         self.file.save(name, ContentFile(content), save=False)
+
+
+class SavedFilter(models.Model):
+    """A case-list filter an administrator named and kept: its query string, owned by that user alone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(max_length=80)
+    querystring = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="unique_saved_filter_name")]
+
+    def __str__(self) -> str:
+        return self.name

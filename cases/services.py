@@ -4,6 +4,7 @@ arrive after intake; the records-complete date that starts the review clock."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
@@ -77,8 +78,41 @@ def transition_case(case: Case, name: str, by=None, reason: str = "", **kwargs) 
     return case
 
 
-def available_admin_transitions(case: Case) -> list[tuple[str, str]]:
-    return [(n, TRANSITION_LABELS[n]) for n in ADMIN_TRANSITIONS if can_proceed(getattr(case, n))]
+@dataclass(frozen=True)
+class AdminAction:
+    """A status change offered on the case page: the button says what it does, ``effect`` what follows,
+    and ``kind`` whether it is the step forward or a step aside (withdraw, ineligible: styled apart)."""
+
+    name: str
+    button: str
+    effect: str
+    kind: str  # "forward" | "aside"
+
+
+ADMIN_ACTIONS = {
+    a.name: a
+    for a in [
+        AdminAction("start_eligibility_review", "Start eligibility review",
+                    "Check the application against the eligibility grounds.", "forward"),
+        AdminAction("mark_eligible", "Mark eligible",
+                    "The case can be assigned; request the records next.", "forward"),
+        AdminAction("request_records", "Record that records were requested",
+                    "Starts the claims administrator's records clock (8 CCR 9792.10.5).", "forward"),
+        AdminAction("mark_insufficient_records", "Mark records insufficient",
+                    "The records received cannot support a review; request them again.", "aside"),
+        AdminAction("mark_ineligible", "Mark ineligible",
+                    "Ends the review on the ground chosen.", "aside"),
+        AdminAction("close", "Close case", "No further action on this case.", "forward"),
+        AdminAction("withdraw", "Withdraw case",
+                    "The claims administrator authorised the treatment; the review stops.", "aside"),
+    ]
+}  # fmt: skip
+
+
+def available_admin_transitions(case: Case) -> list[AdminAction]:
+    """The status changes an administrator may make by hand now, forward steps first."""
+    actions = [ADMIN_ACTIONS[n] for n in ADMIN_TRANSITIONS if can_proceed(getattr(case, n))]
+    return sorted(actions, key=lambda a: a.kind != "forward")
 
 
 class CaseInputError(Exception):
@@ -140,3 +174,32 @@ def set_records_complete(case: Case, on: datetime.date) -> Case:
     case.records_complete_date = on
     case.save(update_fields=["records_complete_date", "updated_at"])
     return case
+
+
+# -- bulk status changes from the case list ------------------------------------------------------------
+
+# What the case list's bulk bar may do to several cases at once: each case goes through transition_case
+# (its own lock, its own check of the state machine), so one case that cannot change never blocks the rest.
+BULK_TRANSITIONS = {"mark_ineligible": "Marked ineligible", "withdraw": "Withdrawn"}
+
+
+@dataclass
+class BulkResult:
+    case_number: str
+    ok: bool
+    message: str
+
+
+def bulk_transition(cases: list[Case], name: str, by, reason: str = "") -> list[BulkResult]:
+    """Apply ``name`` (one of ``BULK_TRANSITIONS``) to each case on its own; report each outcome."""
+    if name not in BULK_TRANSITIONS:
+        raise TransitionError(f"Unknown bulk action {name!r}.")
+    results = []
+    for case in cases:
+        try:
+            transition_case(case, name, by=by, reason=reason)
+        except TransitionError as exc:
+            results.append(BulkResult(case.case_number, False, str(exc)))
+        else:
+            results.append(BulkResult(case.case_number, True, f"{BULK_TRANSITIONS[name]}."))
+    return results

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
+import csv
+from urllib.parse import urlencode
+
 import rules
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import CharField, Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from audit.models import AuditAction
+from audit.recording import record as record_read
 from cases import intake
-from cases.filters import CaseFilter
-from cases.forms import AddRecordForm, CaseEntry, ImportForm, RecordsCompleteForm
-from cases.models import Case, DisputedItem, IneligibleReason
+from cases.filters import CaseFilter, list_querystring, sort_order
+from cases.forms import (
+    AddRecordForm,
+    BulkActionForm,
+    CaseEntry,
+    ImportForm,
+    RecordsCompleteForm,
+    SavedFilterForm,
+)
+from cases.models import Case, CaseStatus, DisputedItem, IneligibleReason, SavedFilter
 from cases.services import (
     CaseInputError,
     TransitionError,
     add_medical_record,
-    available_admin_transitions,
+    bulk_transition,
     set_records_complete,
     transition_case,
 )
@@ -34,7 +48,7 @@ CASES_PER_PAGE = 25
 # cases under load): past this many rows (the planner's estimate) the total shown may be a minute old.
 EXACT_TOTAL_BELOW = 10_000
 TOTAL_CACHE_SECONDS = 60
-TOTAL_CACHE_KEY = "cases:list:total"
+TOTAL_CACHE_KEY = "cases:list:open-total"
 
 
 class CasePaginator(Paginator):
@@ -69,10 +83,10 @@ def _estimated_rows(model) -> int:
     return row[0] if row else -1
 
 
-def _unfiltered_total(queryset: QuerySet[Case]) -> int:
-    """The number of cases in the unfiltered list: exact while the table is small, else a count at most
-    ``TOTAL_CACHE_SECONDS`` old (Redis when configured). The list is for administrators, who see every
-    case (``Case.objects.visible_to``), so one figure serves them all."""
+def _open_total(queryset: QuerySet[Case]) -> int:
+    """The number of cases in the list's default view (the open cases): exact while the table is small,
+    else a count at most ``TOTAL_CACHE_SECONDS`` old (Redis when configured). The list is for
+    administrators, who see every case (``Case.objects.visible_to``), so one figure serves them all."""
     if _estimated_rows(Case) < EXACT_TOTAL_BELOW:
         return queryset.count()
     return cache.get_or_set(TOTAL_CACHE_KEY, queryset.count, TOTAL_CACHE_SECONDS)
@@ -81,35 +95,180 @@ def _unfiltered_total(queryset: QuerySet[Case]) -> int:
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work is."""
     if request.user.has_perm("cases.manage_case"):
-        return redirect("cases:list")
+        return redirect("operations:dashboard")
     return redirect("reviews:dashboard")
+
+
+def _listed_cases(user) -> QuerySet[Case]:
+    """The case list's rows with what its columns show: item counts and the reviewer holding each case.
+
+    Both are subqueries computed for the page's 25 rows only (a join and GROUP BY would aggregate every
+    case before sorting), so the query count and the work per page do not grow with the table."""
+    from django.apps import apps
+
+    assignment = apps.get_model("reviews", "Assignment")
+    items = (
+        DisputedItem.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
+    )
+    holder = (
+        assignment.objects.active()
+        .filter(case=OuterRef("pk"))
+        .order_by()  # one active assignment per case: nothing to sort
+        .annotate(
+            display=Coalesce(
+                NullIf(
+                    Trim(Concat("reviewer__user__first_name", Value(" "), "reviewer__user__last_name")),
+                    Value(""),
+                ),
+                "reviewer__user__username",
+            )
+        )
+        .values("display")[:1]
+    )
+    return Case.objects.visible_to(user).annotate(
+        item_count=Coalesce(Subquery(items, output_field=IntegerField()), Value(0)),
+        reviewer_name=Subquery(holder, output_field=CharField()),
+    )
+
+
+def _case_filter(request: HttpRequest) -> tuple[CaseFilter, str]:
+    """The filtered, sorted cases of the request's query string, and the sort applied."""
+    sort, order = sort_order(request.GET.get("sort"))
+    case_filter = CaseFilter(request.GET or None, queryset=_listed_cases(request.user).order_by(*order))
+    return case_filter, sort
 
 
 @permission_required("cases.manage_case", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
-    # The item count is a subquery, computed for the page's 25 rows only (a join and GROUP BY would
-    # aggregate every case before sorting).
-    items = (
-        DisputedItem.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
+    case_filter, sort = _case_filter(request)
+    query = list_querystring(request.GET)
+    filtered = (
+        any(request.GET.get(key) for key in ("q", "status", "review_type", "due", "queue", "reviewer"))
+        or request.GET.get("show") == "all"
     )
-    queryset = (
-        Case.objects.visible_to(request.user)
-        .annotate(item_count=Coalesce(Subquery(items, output_field=IntegerField()), Value(0)))
-        .order_by("due_date", "case_number")
-    )
-    case_filter = CaseFilter(request.GET or None, queryset=queryset)
-    query = request.GET.copy()
-    query.pop("page", None)
-    filtered = any(value for values in query.lists() for value in values[1])
-    total = None if filtered else _unfiltered_total(case_filter.qs)
+    total = None if filtered else _open_total(case_filter.qs)
     paginator = CasePaginator(case_filter.qs, CASES_PER_PAGE, total)
     number = request.GET.get("page")
     page = paginator.get_page(paginator.num_pages if number == "last" else number)
-    template = "cases/_case_rows.html" if request.htmx else "cases/case_list.html"
+    context = {
+        "filter": case_filter,
+        "page": page,
+        "cases": list(page.object_list),
+        "query": query,
+        "sort": sort,
+        "query_without_sort": list_querystring(_without(request.GET, "sort")),
+        "show_all": request.GET.get("show") == "all",
+        "query_without_show": list_querystring(_without(request.GET, "show")),
+    }
+    context["saved_filters"] = list(SavedFilter.objects.filter(user=request.user))
+    context["ineligible_reasons"] = IneligibleReason.choices
+    if request.htmx and request.htmx.target == "case-results":
+        return render(request, "cases/_case_results.html", context)
+    return render(request, "cases/case_list.html", context)
+
+
+def _without(params, key: str):
+    copy = params.copy()
+    copy.pop(key, None)
+    copy.pop("page", None)
+    return copy
+
+
+# The columns of the CSV export: what an administrator works the queue with, nothing clinical.
+EXPORT_COLUMNS = [
+    ("case_number", "Case number"),
+    ("status", "Status"),
+    ("review_type", "Review type"),
+    ("received_date", "Received"),
+    ("records_complete_date", "Records complete"),
+    ("due_date", "Determination due"),
+    ("reviewer_name", "Expert reviewer"),
+    ("claims_administrator", "Claims administrator"),
+]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@permission_required("cases.manage_case", raise_exception=True)
+def case_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The current filter as CSV, streamed in chunks (no list of every case in memory); recorded in the
+    audit record as a read of case data, with the filter that chose the rows."""
+    case_filter, _ = _case_filter(request)
+    rows = case_filter.qs.values_list(*(name for name, _ in EXPORT_COLUMNS))
+    status_labels = dict(CaseStatus.choices)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow([label for _, label in EXPORT_COLUMNS])
+        for row in rows.iterator(chunk_size=2000):
+            values = list(row)
+            values[1] = status_labels.get(values[1], values[1])
+            yield writer.writerow(["" if v is None else v for v in values])
+
+    record_read(
+        request, AuditAction.EXPORT_CASE_LIST, status_code=200, detail=list_querystring(request.GET)[:200]
+    )
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@permission_required("cases.manage_case", raise_exception=True)
+def saved_filter_save(request: HttpRequest) -> HttpResponse:
+    """Keep the list's current filter under a name (the same name replaces it)."""
+    form = SavedFilterForm(request.POST)
+    querystring = list_querystring(QueryDict(request.POST.get("querystring", "")))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, f"Filter name: {' '.join(errors)}")
+        return redirect(f"{reverse('cases:list')}?{querystring}")
+    SavedFilter.objects.update_or_create(
+        user=request.user, name=form.cleaned_data["name"], defaults={"querystring": querystring}
+    )
+    messages.success(request, f"Filter \u201c{form.cleaned_data['name']}\u201d saved.")
+    return redirect(f"{reverse('cases:list')}?{querystring}")
+
+
+@require_POST
+@permission_required("cases.manage_case", raise_exception=True)
+def saved_filter_delete(request: HttpRequest, filter_id: int) -> HttpResponse:
+    """Only the owner's own filter; another user's answers 404 like one that does not exist."""
+    saved = get_object_or_404(SavedFilter, pk=filter_id, user=request.user)
+    saved.delete()
+    messages.success(request, f"Filter \u201c{saved.name}\u201d deleted.")
+    return redirect("cases:list")
+
+
+@require_POST
+@permission_required("cases.manage_case", raise_exception=True)
+def case_bulk(request: HttpRequest) -> HttpResponse:
+    """The case list's bulk bar: assign (on to the assignment page, which screens each case), mark
+    ineligible with a reason, or withdraw with a reason; each case's outcome is listed."""
+    form = BulkActionForm(request.POST)
+    numbers = request.POST.getlist("cases")
+    if form.is_valid() and form.cleaned_data["action"] == "assign":
+        return redirect(f"{reverse('reviews:assignment:bulk')}?{urlencode({'cases': numbers}, doseq=True)}")
+    results = None
+    if form.is_valid():
+        d = form.cleaned_data
+        cases = [c for c in d["cases"] if rules.has_perm("cases.manage_case", request.user, c)]
+        reason = d["ineligible_reason"] if d["action"] == "mark_ineligible" else d["reason"]
+        results = bulk_transition(cases, d["action"], by=request.user, reason=reason)
+        done = sum(1 for r in results if r.ok)
+        (messages.success if done == len(results) else messages.warning)(
+            request, f"{done} of {len(results)} case(s) changed."
+        )
+    status = 200 if results is not None else 400
     return render(
         request,
-        template,
-        {"filter": case_filter, "page": page, "cases": list(page.object_list), "query": query.urlencode()},
+        "cases/bulk_result.html",
+        {"form": form, "results": results, "back": request.POST.get("back", "")},
+        status=status,
     )
 
 
@@ -135,8 +294,6 @@ def case_detail(
         "cases/case_detail.html",
         {
             "case": case,
-            "transitions": available_admin_transitions(case) if is_admin else [],
-            "ineligible_reasons": IneligibleReason.choices,
             "history": case.transitions.select_related("actor") if is_admin else [],
             "record_form": record_form or AddRecordForm(),
             "complete_form": complete_form

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "guidelines",
     "reminders",
     "reports",
+    "operations",
     "imr_site",
 ]
 

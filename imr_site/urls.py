@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("audit.urls")),
     path("cases/", include("cases.urls")),
+    path("operations/", include("operations.urls")),
     path("reviews/", include("reviews.urls")),
     path("guidelines/", include("guidelines.urls")),
     path("reports/", include("reports.urls")),

@@ -24,6 +24,7 @@ from reviews.models import Assignment, ReviewerProfile
 manage = permission_required("reviews.assign_reviewer", raise_exception=True)
 PANEL = "reviews/assignment/_panel.html"
 ACCEPT_DECLINE = "reviews/assignment/_accept_decline.html"
+CASE_LIVE = "cases/_case_live.html"
 
 
 # -- the case page's panel ---------------------------------------------------------------------------
@@ -58,7 +59,13 @@ def render_panel(case: Case, request: HttpRequest | None = None) -> str:
 
 def _panel_response(request: HttpRequest, case: Case, **extra) -> HttpResponse:
     if request.htmx:
-        return render(request, PANEL, panel_context(_panel_case(case.case_number), **extra))
+        panel_case = _panel_case(case.case_number)
+        response = render(request, PANEL, panel_context(panel_case, **extra))
+        # The case page's header and status controls follow the status the change just made (htmx swaps
+        # them out of band), so the page never shows "Records requested" beside an assigned reviewer.
+        live = render_to_string(CASE_LIVE, {"case": panel_case, "oob": True}, request=request)
+        response.content += live.encode()
+        return response
     if extra.get("error"):
         messages.error(request, extra["error"])
     if extra.get("notice"):

@@ -54,13 +54,17 @@ def letter_case(request: HttpRequest, case_number: str) -> HttpResponse:
         history = list(
             letters.select_related("requested_by", "supersedes").prefetch_related("downloads__user")
         )
+    current = letters.order_by("-version").first()
     context = {
         "case": case,
-        "letter": letters.order_by("-version").first(),
+        "letter": current,
         "history": history,
         "can_manage": can_manage,
+        # One read for the status and the table; the panel refreshes both while any version is in progress.
+        "any_in_progress": any(v.in_progress for v in history) or bool(current and current.in_progress),
     }
-    response = render(request, "reviews/letters/letter_case.html", context)
+    template = "reviews/letters/_letters_panel.html" if request.htmx else "reviews/letters/letter_case.html"
+    response = render(request, template, context)
     response["Cache-Control"] = PRIVATE
     return response
 

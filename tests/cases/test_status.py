@@ -85,5 +85,5 @@ def test_amendment_reopens_only_with_a_reason():
 
 def test_admin_sees_only_the_transitions_the_status_allows():
     case = CaseFactory(status="eligibility_review")
-    names = [n for n, _ in available_admin_transitions(case)]
+    names = [a.name for a in available_admin_transitions(case)]
     assert names == ["mark_eligible", "mark_ineligible", "withdraw"]

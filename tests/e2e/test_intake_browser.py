@@ -22,7 +22,7 @@ def test_admin_uploads_the_seed_case_and_finds_it(page, live_server):
     assert Case.objects.filter(case_number="CM15-0165834").exists()
 
     page.goto(f"{live_server.url}/cases/")
-    page.get_by_label("Case number").fill("0165834")
+    page.get_by_label("Search").fill("0165834")
     page.get_by_role("link", name="CM15-0165834").wait_for()
     page.get_by_role("link", name="CM15-0165834").click()
     page.get_by_role("heading", name="Case CM15-0165834").wait_for()

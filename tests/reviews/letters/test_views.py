@@ -284,3 +284,32 @@ def test_pdf_served_to_the_reviewer_holds_the_determination(client, letter, user
     client.force_login(users["assigned reviewer"])
     text = pdf_text(b"".join(client.get(_url("letter_download")).streaming_content))
     assert "Physical therapy for the lumbar spine, quantity 12: Upheld" in text
+
+
+# -- the letters page reads as one -------------------------------------------------------------------
+
+
+def test_letters_page_links_back_to_the_case_and_keeps_the_hash_out_of_the_table(client, letter, users):
+    client.force_login(users["administrator"])
+    page = client.get(_url("letter_case", None)).content.decode()
+    assert f'href="{reverse("cases:detail", args=[CASE])}"' in page
+    header = page.split("<thead>")[1].split("</thead>")[0]
+    assert "SHA-256" not in header  # not a column an administrator reads
+    assert "File details" in page and letter.sha256 in page  # still there for checking a copy
+
+
+def test_status_and_versions_refresh_together_while_a_version_is_in_progress(client, letter, users):
+    """A queued version: the page polls the status and the table as one panel, so the two never
+    disagree (no "queued" above a table saying Ready); the status no longer polls on its own here."""
+    client.force_login(users["administrator"])
+    DeterminationLetter.objects.filter(pk=letter.pk).update(status=LetterStatus.QUEUED)
+    page = client.get(_url("letter_case", None)).content.decode()
+    panel = page.split('id="letters-panel"')[1].split(">")[0]
+    assert 'hx-trigger="every 2s"' in panel
+    assert page.count('hx-trigger="every 2s"') == 1
+    DeterminationLetter.objects.filter(pk=letter.pk).update(status=LetterStatus.READY)
+    partial = client.get(_url("letter_case", None), HTTP_HX_REQUEST="true").content.decode()
+    assert partial.startswith('<div id="letters-panel"') or 'id="letters-panel"' in partial[:300]
+    assert "<html" not in partial
+    assert "every 2s" not in partial  # ready: polling stops
+    assert "<strong>ready</strong>" in partial and "<td>Ready" in partial
