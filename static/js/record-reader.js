@@ -43,7 +43,7 @@
   function say(text) { status.textContent = text || ""; }
 
   function show(page) {
-    if (!current) { return; }
+    if (!current || current.loading) { return Promise.resolve(); }
     page = Math.max(1, Math.min(page, current.pages));
     current.page = page;
     pageInput.value = String(page);
@@ -92,7 +92,8 @@
 
   function open(button, page) {
     var d = button.dataset;
-    current = { id: d.recordId, label: d.label, title: d.title, pages: Number(d.pages) || 1, pdf: null, page: 1, zoom: 1 };
+    current = { id: d.recordId, label: d.label, title: d.title, pages: Number(d.pages) || 1, pdf: null, page: 1, zoom: 1, loading: true };
+    var opened = current;
     viewer.hidden = false;
     list().hidden = true;
     title.textContent = d.title;
@@ -116,6 +117,8 @@
       });
     }
     return opening.then(function () {
+      opened.loading = false;
+      if (opened !== current) { return null; }  // another record was opened meanwhile
       say("");
       return show(page || 1);
     }).then(function () {
