@@ -108,12 +108,12 @@
           url: d.fileUrl, withCredentials: true, isEvalSupported: false,
           standardFontDataUrl: reader.dataset.pdfjsFontsUrl
         }).promise;
-      }).then(function (pdf) { current.pdf = pdf; current.pages = pdf.numPages; });
+      }).then(function (pdf) { opened.pdf = pdf; opened.pages = pdf.numPages; });
     } else {
       canvas.hidden = true; textBox.hidden = false;
       opening = loadTexts(d.textUrl).then(function (html) {
         textBox.innerHTML = html;  // server-rendered, escaped by the template
-        current.pages = textBox.querySelectorAll(".record-page").length || 1;
+        opened.pages = textBox.querySelectorAll(".record-page").length || 1;
       });
     }
     return opening.then(function () {
