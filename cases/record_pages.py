@@ -76,7 +76,7 @@ class PageHit:
 class RecordHits:
     record: MedicalRecord
     pages: list[PageHit] = field(default_factory=list)
-    in_title: bool = False
+    in_details: bool = False  # the title, author or the record's own text (beside its PDF)
 
 
 def _snippet(text: str, term: str) -> str:
@@ -91,7 +91,8 @@ def _snippet(text: str, term: str) -> str:
 
 def search(case: Case, query: str) -> list[RecordHits]:
     """Every page of the case's records holding all the words of ``query``, grouped by record in the
-    records' order; a record whose title or author holds them is listed even without a page hit."""
+    records' order; a record whose title, author or own text (beside a PDF) holds them is listed even
+    without a page hit."""
     query = query.strip()[:MAX_QUERY_CHARS]
     terms = _WORD.findall(query) or ([query] if query else [])
     if not terms:
@@ -100,12 +101,12 @@ def search(case: Case, query: str) -> list[RecordHits]:
     page_condition, title_condition = Q(), Q()
     for term in terms:
         page_condition &= Q(text__icontains=term)
-        title_condition &= Q(title__icontains=term) | Q(author__icontains=term)
+        title_condition &= Q(title__icontains=term) | Q(author__icontains=term) | Q(text__icontains=term)
     records = list(case.records.all())
     by_record = {r.pk: RecordHits(record=r) for r in records}
-    for r in case.records.filter(title_condition).only("pk"):
-        by_record[r.pk].in_title = True
+    for pk in case.records.filter(title_condition).values_list("pk", flat=True):
+        by_record[pk].in_details = True
     pages = RecordPage.objects.filter(page_condition, record__case=case).order_by("record", "number")
     for page in pages.only("record_id", "number", "text"):
         by_record[page.record_id].pages.append(PageHit(page.number, _snippet(page.text, terms[0])))
-    return [h for h in (by_record[r.pk] for r in records) if h.pages or h.in_title]
+    return [h for h in (by_record[r.pk] for r in records) if h.pages or h.in_details]

@@ -151,6 +151,14 @@ def test_reviewer_journey_through_the_workspace(browser, journey):
     ]
     assert "(progress note, 02/14/2017, p. 2)" in review.clinical_summary
 
+    # Printed: the case file and the draft, every item, without the application's chrome.
+    page.emulate_media(media="print")
+    expect(page.locator("nav.navbar")).to_be_hidden()
+    expect(page.locator("#records-pane")).to_be_hidden()
+    expect(page.locator(f"#item-pane-{items[0].pk}")).to_be_visible()
+    expect(page.locator(f"#item-pane-{items[1].pk}")).to_be_visible()
+    page.emulate_media(media="screen")
+
     # Send to QA.
     page.get_by_role("link", name="Sign off…").first.click()
     page.get_by_label("I have reviewed the complete case file").check()
