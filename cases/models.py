@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
@@ -467,6 +468,9 @@ class MedicalRecord(models.Model):
     file_size = models.PositiveIntegerField(null=True, blank=True)
     # Read from the PDF by parsing it when it is attached (cases.intake.pdf_page_count).
     page_count = models.PositiveIntegerField(null=True, blank=True)
+    # When the record reached us, so the workspace marks records that arrived after the review started.
+    # Empty for records received before this was kept.
+    received_at = models.DateTimeField(null=True, blank=True, default=timezone.now, editable=False)
 
     # Every change, with who made it and the values before and after (the audit record, SECURITY.md).
     history = HistoricalRecords()
@@ -511,3 +515,20 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RecordPage(models.Model):
+    """The text of one page of a medical record, read once (cases.record_pages) so the workspace can search
+    every page of every record and name the page a hit is on. An index of the file, rebuilt from it: the
+    file (or a text record's text) stays the record; a text record is one page."""
+
+    record = models.ForeignKey(MedicalRecord, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["record", "number"]
+        constraints = [models.UniqueConstraint(fields=["record", "number"], name="unique_record_page")]
+
+    def __str__(self) -> str:
+        return f"{self.record} p. {self.number}"

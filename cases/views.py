@@ -96,6 +96,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work is."""
     if request.user.has_perm("cases.manage_case"):
         return redirect("operations:dashboard")
+    if request.user.has_perm("reviews.view_qa_queue") and not hasattr(request.user, "reviewer_profile"):
+        return redirect("reviews:qa_queue")  # QA readers land on their queue, not an empty "My cases"
     return redirect("reviews:dashboard")
 
 

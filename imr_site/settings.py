@@ -171,6 +171,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
+        # The PDF viewer's worker (static/vendor/pdfjs/pdf.worker.min.mjs), a file of this site.
+        "worker-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

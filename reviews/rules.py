@@ -69,3 +69,8 @@ def is_letter_reviewer(user, letter) -> bool:
 rules.add_perm("reviews.read_letter", is_administrator | is_qa | is_letter_reviewer)
 # Regenerate a letter and see every version's history.
 rules.add_perm("reviews.regenerate_letter", is_administrator)
+
+
+# -- quality assurance -------------------------------------------------------------------------------
+# The QA queue (no object): the reviews waiting for a QA reader, by due date.
+rules.add_perm("reviews.view_qa_queue", is_qa)

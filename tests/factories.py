@@ -29,6 +29,17 @@ def pdf_bytes(pages: int = 1) -> bytes:
     return out.getvalue()
 
 
+def text_pdf_bytes(pages: list[str]) -> bytes:
+    """A real PDF with one page per text (WeasyPrint), whose text pypdf reads back: records to search."""
+    from django.utils.html import escape
+    from weasyprint import HTML
+
+    body = "".join(
+        f'<section style="page-break-after: always"><p>{escape(text)}</p></section>' for text in pages
+    )
+    return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

@@ -282,3 +282,18 @@ class QAReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review}: {self.get_outcome_display()}"
+
+
+class QAComment(models.Model):
+    """A QA reader's return comment on one disputed item, shown to the reviewer on that item's tab (the
+    comment on the whole determination, or its summary, is ``QAReview.comments``)."""
+
+    qa_review = models.ForeignKey(QAReview, on_delete=models.CASCADE, related_name="item_comments")
+    disputed_item = models.ForeignKey("cases.DisputedItem", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["qa_review", "disputed_item__position", "id"]
+
+    def __str__(self) -> str:
+        return f"QA comment on {self.disputed_item}"

@@ -101,13 +101,28 @@ class SignOffForm(HygienicFormMixin, forms.Form):
 
 
 class QAReturnForm(HygienicFormMixin, forms.Form):
+    """What QA asks the reviewer to change: on the whole determination and, optionally, per item."""
+
     comments = forms.CharField(
-        label="Comments for the reviewer", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label="Comments on the determination or its summary",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, items=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+        for item in items:
+            self.fields[f"item_{item.pk}"] = forms.CharField(
+                label=f"Comment on {item.heading}", widget=forms.Textarea(attrs={"rows": 2}), required=False
+            )
+
+    def item_comments(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("item_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("item_") and value
+        }
 
 
 class AmendForm(HygienicFormMixin, forms.Form):

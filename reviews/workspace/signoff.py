@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_fsm import can_proceed, has_transition_perm
 
 from cases.services import transition_case
-from reviews.models import FrozenReviewError, QAOutcome, QAReview, Review
+from reviews.models import FrozenReviewError, QAComment, QAOutcome, QAReview, Review
 from reviews.workspace.checks import consistency_checks, credentials_problems, failing
 from reviews.workspace.errors import ChecksFailed, WorkspaceError, require_case_under_review
 
@@ -143,13 +143,23 @@ def qa_approve(review: Review, by, comments: str = "") -> Review:
     return review
 
 
-def qa_return(review: Review, by, comments: str) -> Review:
-    """QA sends the draft back to the reviewer with comments saying what to change."""
-    if not comments or not comments.strip():
+def qa_return(review: Review, by, comments: str, item_comments: dict[int, str] | None = None) -> Review:
+    """QA sends the draft back to the reviewer saying what to change: on the whole determination (its
+    summary), on particular disputed items, or both. Each item comment is shown on that item's tab."""
+    item_comments = {k: v.strip() for k, v in (item_comments or {}).items() if v and v.strip()}
+    if not (comments and comments.strip()) and not item_comments:
         raise WorkspaceError("say what the reviewer should change.", field="comments")
     with transaction.atomic():
         locked = _lock_in_qa(review, by)
-        QAReview.objects.create(review=locked, by=by, outcome=QAOutcome.RETURNED, comments=comments.strip())
+        qa = QAReview.objects.create(
+            review=locked, by=by, outcome=QAOutcome.RETURNED, comments=(comments or "").strip()
+        )
+        items = set(locked.decisions.values_list("disputed_item_id", flat=True))
+        QAComment.objects.bulk_create(
+            QAComment(qa_review=qa, disputed_item_id=item_id, text=text)
+            for item_id, text in item_comments.items()
+            if item_id in items
+        )
         locked.return_to_draft()
         locked.save(update_fields=["status"])
     review.refresh_from_db()

@@ -7,12 +7,10 @@ answers 404, like one that does not exist; a rule that fails answers 403. Servic
 
 from __future__ import annotations
 
-import re
-
 import rules
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +19,20 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import record_pages
 from cases.models import Case, DisputedItem
 from imr_site.permissions import object_permission_required
 from imr_site.roles import is_qa
-from reviews.models import Assignment, FrozenReviewError, ItemDecision, Review, ReviewStatus
+from reviews.models import (
+    Assignment,
+    FrozenReviewError,
+    ItemDecision,
+    QAComment,
+    Review,
+    ReviewStatus,
+)
 from reviews.models.review import LIVE_STATUSES
-from reviews.workspace import amendments, drafts, signoff
+from reviews.workspace import amendments, drafts, reading, signoff
 from reviews.workspace.checks import consistency_checks, failing
 from reviews.workspace.errors import InvalidInput, WorkspaceError
 from reviews.workspace.forms import AmendForm, QAReturnForm, SignOffForm, SummaryForm, item_forms
@@ -127,7 +133,7 @@ def _workspace_context(request: HttpRequest, case: Case, review: Review | None) 
         "awaiting_acceptance": bool(is_assignee and not assignment.accepted_at),
         "can_start": bool(is_assignee and assignment.accepted_at and review is None),
         "editable": _editable(user, review),
-        "records": case.records.all(),
+        "record_count": case.records.count(),
         "versions": case.reviews.order_by("-version"),
         "preview_url": _letter_preview_url(case),
         "letters": case.letters.order_by("-version")[:1],
@@ -139,7 +145,16 @@ def _workspace_context(request: HttpRequest, case: Case, review: Review | None) 
         context["checks"] = consistency_checks(review, timezone.localdate())
         context["failing"] = failing(context["checks"])
         context["qa_reviews"] = review.qa_reviews.select_related("by")
-        context["qa_return_form"] = QAReturnForm()
+        items = [d.disputed_item for d in context["decisions"]]
+        context["qa_return_form"] = QAReturnForm(items=items)
+        context["decided_count"] = sum(1 for d in context["decisions"] if d.decision)
+        last_qa = context["qa_reviews"].first()
+        comments = {}
+        if last_qa and last_qa.outcome == "returned":
+            for c in QAComment.objects.filter(qa_review=last_qa):
+                comments.setdefault(c.disputed_item_id, []).append(c)
+        for item, _form in context["item_forms"]:
+            item.qa_comments = comments.get(item.pk, [])
     return context
 
 
@@ -258,25 +273,41 @@ def checklist(request: HttpRequest, case: Case, case_number: str) -> HttpRespons
     )
 
 
-_WORD = re.compile(r"\w[\w'-]*")
+@require_GET
+@view_records
+def record_list(request: HttpRequest, case: Case, case_number: str) -> HttpResponse:
+    """The records by date, with type, page count and "new" marks; loaded when the records pane opens."""
+    return render(
+        request,
+        "reviews/workspace/_records.html",
+        {"case": case, "records": reading.records_for(case, drafts.current_review(case))},
+    )
 
 
 @require_GET
 @view_records
 def record_search(request: HttpRequest, case: Case, case_number: str) -> HttpResponse:
-    """Search within this case's medical records (title, author, text); an htmx partial."""
-    query = request.GET.get("q", "").strip()[:200]
-    records = case.records.all()
-    if query:
-        terms = _WORD.findall(query) or [query]
-        condition = Q()
-        for term in terms:
-            condition &= Q(text__icontains=term) | Q(title__icontains=term) | Q(author__icontains=term)
-        records = records.filter(condition)
+    """Search every page of this case's records; hits listed by record and page (an htmx partial)."""
+    query = request.GET.get("q", "").strip()[: record_pages.MAX_QUERY_CHARS]
+    hits = record_pages.search(case, query)
+    labels = {r.record.pk: r for r in reading.records_for(case, drafts.current_review(case))}
     return render(
         request,
-        "reviews/workspace/_records.html",
-        {"case": case, "records": records, "query": query, "searched": True},
+        "reviews/workspace/_search_hits.html",
+        {"case": case, "query": query, "hits": [(labels[h.record.pk], h) for h in hits]},
+    )
+
+
+@require_GET
+@view_records
+def record_text(request: HttpRequest, case: Case, case_number: str, record_id: int) -> HttpResponse:
+    """A record's text page by page, for the viewer (a text record, or a PDF's text for the reader)."""
+    record = get_object_or_404(case.records, pk=record_id)
+    record_pages.ensure_pages(case)
+    return render(
+        request,
+        "reviews/workspace/_record_text.html",
+        {"case": case, "record": record, "pages": record.pages.all()},
     )
 
 
@@ -305,9 +336,9 @@ def sign_off(request: HttpRequest, review: Review, case_number: str) -> HttpResp
                     request, "Sent to quality assurance. You will see it again if QA returns it."
                 )
             else:
-                messages.success(
-                    request, "Signed. The determination is issued and the letter is being prepared."
-                )
+                # The letter's progress is shown live under the flash (it polls), so the flash never names a
+                # letter status that may already be out of date.
+                messages.success(request, "Signed. The determination is issued.")
             return redirect("reviews:workspace", case_number=case.case_number)
     elif request.method == "POST":
         status = 400
@@ -339,7 +370,7 @@ def qa_approve(request: HttpRequest, review: Review, case_number: str) -> HttpRe
     except WorkspaceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Approved. The determination is issued and the letter is being prepared.")
+        messages.success(request, "Approved. The determination is issued.")
     return redirect("reviews:workspace", case_number=review.case.case_number)
 
 
@@ -347,10 +378,16 @@ def qa_approve(request: HttpRequest, review: Review, case_number: str) -> HttpRe
 @object_permission_required("reviews.qa_review", _current_review)
 def qa_return(request: HttpRequest, review: Review, case_number: str) -> HttpResponse:
     case = review.case
-    form = QAReturnForm(request.POST)
+    items = [d.disputed_item for d in review.decisions.select_related("disputed_item")]
+    form = QAReturnForm(request.POST, items=items)
     form.is_valid()
     try:
-        signoff.qa_return(review, by=request.user, comments=form.cleaned_data.get("comments", ""))
+        signoff.qa_return(
+            review,
+            by=request.user,
+            comments=form.cleaned_data.get("comments", ""),
+            item_comments=form.item_comments() if form.is_valid() else {},
+        )
     except WorkspaceError as exc:
         form.add_error(exc.field, exc.message)
         context = _workspace_context(request, case, review)
@@ -399,3 +436,42 @@ def review_version(request: HttpRequest, case: Case, case_number: str, version: 
             "versions": case.reviews.order_by("-version"),
         },
     )
+
+
+@require_GET
+@view_records
+def compare_versions(request: HttpRequest, case: Case, case_number: str) -> HttpResponse:
+    """Two versions of the determination side by side, word by word (amendments); ?a=1&b=2."""
+    versions = list(case.reviews.order_by("version"))
+    if len(versions) < 2:
+        raise Http404("This determination has one version.")
+    numbers = [v.version for v in versions]
+    try:
+        a = int(request.GET.get("a", numbers[-2]))
+        b = int(request.GET.get("b", numbers[-1]))
+    except ValueError:
+        a, b = numbers[-2], numbers[-1]
+    by_number = {v.version: v for v in versions}
+    if a not in by_number or b not in by_number:
+        raise Http404("No such version.")
+    old, new = sorted((by_number[a], by_number[b]), key=lambda v: v.version)
+    summary, items = reading.compare_versions(old, new)
+    return render(
+        request,
+        "reviews/workspace/compare.html",
+        {"case": case, "old": old, "new": new, "versions": versions, "summary": summary, "items": items},
+    )
+
+
+@require_GET
+def qa_queue(request: HttpRequest) -> HttpResponse:
+    """Where a QA reader lands: the reviews waiting for QA, soonest due first."""
+    if not rules.has_perm("reviews.view_qa_queue", request.user):
+        raise Http404
+    reviews = (
+        Review.objects.filter(status=ReviewStatus.IN_QA)
+        .select_related("case", "reviewer__user")
+        .prefetch_related("reviewer__certifications")
+        .order_by(F("case__due_date").asc(nulls_last=True), "submitted_for_qa_at")
+    )
+    return render(request, "reviews/workspace/qa_queue.html", {"reviews": list(reviews)})

@@ -9,7 +9,7 @@
   "use strict";
   var form = document.getElementById("review-form");
   if (!form) { return; }
-  var DEBOUNCE_MS = 1500, MAX_RETRY_MS = 30000;
+  var DEBOUNCE_MS = 1500, MAX_RETRY_MS = 30000, OFFLINE = "offline";
   var storageKey = form.dataset.storageKey;
   var url = form.dataset.autosaveUrl;
   var baseInput = document.getElementById("id_base_revision");
@@ -34,7 +34,7 @@
   }
   function say(text, cls) {
     status.textContent = text;
-    status.className = cls || "";
+    status.className = "small ws-save-state " + (cls || "");
   }
   function countWords() {
     if (!summary || !wordCount) { return; }
@@ -54,7 +54,12 @@
     timer = setTimeout(save, delay);
   }
   function retry(message) {
-    say(message + " Your text is kept in this browser; retrying in " + Math.round(retryDelay / 1000) + " s.", "text-danger");
+    var wait = Math.round(retryDelay / 1000);
+    if (!navigator.onLine || message === OFFLINE) {
+      say("offline: kept in this browser (retrying in " + wait + " s)", "text-danger");
+    } else {
+      say(message + " Your text is kept in this browser; retrying in " + wait + " s.", "text-danger");
+    }
     clearTimeout(retryTimer);
     retryTimer = setTimeout(save, retryDelay);
     retryDelay = Math.min(retryDelay * 2, MAX_RETRY_MS);
@@ -114,7 +119,7 @@
       if (again || Object.keys(dirty).length) { again = false; schedule(DEBOUNCE_MS); }
     }).catch(function (error) {
       inFlight = false;
-      retry(error && error.message && error.message.indexOf("Not saved") === 0 ? error.message : "Not saved: no connection.");
+      retry(error && error.message && error.message.indexOf("Not saved") === 0 ? error.message : OFFLINE);
     });
   }
 
@@ -124,7 +129,7 @@
     dirty[target.name] = true;
     remember();
     if (target === summary) { countWords(); }
-    if (!paused) { say("unsaved changes…", "text-muted"); schedule(DEBOUNCE_MS); }
+    if (!paused) { say("unsaved changes…", "text-body-secondary"); schedule(DEBOUNCE_MS); }
   }
   workspace.addEventListener("input", onEdit);
   workspace.addEventListener("change", onEdit);
@@ -146,6 +151,9 @@
     if (document.visibilityState === "hidden" && Object.keys(dirty).length) { save({ keepalive: true }); }
   });
   window.addEventListener("online", function () { if (Object.keys(dirty).length) { save(); } });
+  window.addEventListener("offline", function () {
+    if (Object.keys(dirty).length) { say("offline: kept in this browser", "text-danger"); }
+  });
 
   // The conflict form (inserted above) posts normally; once merged, this browser's copy is obsolete.
   document.addEventListener("submit", function (event) {
@@ -178,7 +186,7 @@
     // Those edits were typed on an older page: they are compared against what was saved since.
     baseInput.value = Math.min(Number(baseInput.value), Number(stored.revision));
     countWords();
-    say("Restored " + restored + " unsaved change" + (restored > 1 ? "s" : "") + " from this browser; saving…", "text-warning");
+    say("Restored " + restored + " unsaved change" + (restored > 1 ? "s" : "") + " from this browser; saving…", "text-body");
     schedule(300);
   })();
   countWords();

@@ -245,6 +245,8 @@ def test_a_reviewer_who_has_not_accepted_sees_no_health_information(unaccepted, 
     n = case.case_number
     for url in [
         reverse("reviews:record_search", args=[n]) + "?q=progress",
+        reverse("reviews:record_list", args=[n]),
+        reverse("reviews:record_text", args=[n, record.pk]),
         reverse("cases:record_file", args=[n, record.pk]),
         reverse("reviews:checklist", args=[n]),
         reverse("reviews:review_version", args=[n, 1]),
@@ -258,8 +260,16 @@ def test_a_reviewer_who_has_not_accepted_sees_no_health_information(unaccepted, 
 def test_after_accepting_the_records_open(unaccepted, reviewer, reviewer_client):
     case, record = unaccepted
     assignment_services.accept_assignment(case.assignments.get(), by=reviewer.user)
-    html = reviewer_client.get(reverse("reviews:workspace", args=[case.case_number])).content.decode()
-    assert "Confidential progress note" in html and "Secret diagnosis" in html
+    n = case.case_number
+    html = reviewer_client.get(reverse("reviews:workspace", args=[n])).content.decode()
+    assert "Secret diagnosis" in html
+    # The records list and search load with the records pane.
+    assert (
+        f'data-record-id="{record.pk}"'
+        in reviewer_client.get(reverse("reviews:record_list", args=[n])).content.decode()
+    )
+    found = reviewer_client.get(reverse("reviews:record_search", args=[n]), {"q": "confidential progress"})
+    assert "1 record mentions" in found.content.decode()
     assert (
         reviewer_client.get(reverse("cases:record_file", args=[case.case_number, record.pk])).status_code
         == 200

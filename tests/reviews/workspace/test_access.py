@@ -18,6 +18,7 @@ MATRIX = [
     ("reviews:save_draft", "post", [], (200, 404, 403)),
     ("reviews:checklist", "get", [], (200, 404, 200)),
     ("reviews:record_search", "get", [], (200, 404, 200)),
+    ("reviews:record_list", "get", [], (200, 404, 200)),
     ("reviews:sign_off", "get", [], (200, 404, 403)),
     ("reviews:sign_off", "post", [], (302, 404, 403)),
     ("reviews:qa_approve", "post", [], (403, 404, 403)),

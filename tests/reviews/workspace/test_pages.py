@@ -150,9 +150,12 @@ def test_case_file_shows_parties_items_and_records_in_date_order(reviewer_client
     html = reviewer_client.get(reverse("reviews:workspace", args=[case.case_number])).content.decode()
     assert case.claims_administrator in html and case.employer in html
     assert "Claims Administrator guideline: MTUS Chronic Pain Medical Treatment 2009" in html
+    assert "Later note" not in html  # the records list loads with the records pane, not with the page
+    html = reviewer_client.get(reverse("reviews:record_list", args=[case.case_number])).content.decode()
     assert html.index("Earlier note") < html.index("Later note")
     file_url = reverse("cases:record_file", args=[case.case_number, pdf.pk])
-    assert re.search(rf'<iframe [^>]*title="Scanned report \(PDF\)"[^>]*src="{re.escape(file_url)}"', html)
+    assert re.search(rf'data-title="Scanned report"[^>]*data-file-url="{re.escape(file_url)}"', html, re.S)
+    assert "· 1 page" in html
     assert "/media/" not in html
     assert reviewer_client.get(file_url).status_code == 200
 
