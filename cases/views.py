@@ -82,6 +82,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work is."""
     if request.user.has_perm("cases.manage_case"):
         return redirect("cases:list")
+    if request.user.has_perm("parties.use_portal"):
+        return redirect("portal:cases")  # a claims administrator's user
     return redirect("reviews:dashboard")
 
 

@@ -17,4 +17,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("reviews/", include("reviews.urls")),
     path("guidelines/", include("guidelines.urls")),
+    path("api/", include("api.urls")),
+    path("o/", include("parties.oauth_urls")),
+    path("portal/", include("parties.portal.urls")),
 ]

@@ -1,0 +1,21 @@
+"""OAuth 2.0 bearer tokens from the client-credentials grant (django-oauth-toolkit), accepted only for an
+active client of an active organisation: the token's user is the client's service user, whose membership
+scopes everything the request reaches. An expired or revoked token is refused by django-oauth-toolkit."""
+
+from __future__ import annotations
+
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from parties.organisations import organisation_of
+
+
+class ClientCredentialsAuthentication(OAuth2Authentication):
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user, token = result
+        if user is None or organisation_of(user) is None or not hasattr(token.application, "api_client"):
+            raise AuthenticationFailed("This client is not registered for an active organisation.")
+        return user, token
