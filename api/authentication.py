@@ -1,6 +1,8 @@
 """OAuth 2.0 bearer tokens from the client-credentials grant (django-oauth-toolkit), accepted only for an
 active client of an active organisation: the token's user is the client's service user, whose membership
-scopes everything the request reaches. An expired or revoked token is refused by django-oauth-toolkit."""
+scopes everything the request reaches (django-oauth-toolkit leaves a client-credentials token without a
+user, so the application's user is taken). An expired or revoked token is refused by django-oauth-toolkit;
+a client whose service user is deactivated (``parties.organisations.revoke_api_client``) is refused here."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ class ClientCredentialsAuthentication(OAuth2Authentication):
         if result is None:
             return None
         user, token = result
+        user = user or token.application.user
         if user is None or organisation_of(user) is None or not hasattr(token.application, "api_client"):
             raise AuthenticationFailed("This client is not registered for an active organisation.")
         return user, token

@@ -177,9 +177,6 @@ class RecordsRequest(models.Model):
 class RecordUpload(models.Model):
     """A medical record the organisation sent (portal or API): who sent it, when, under which file name."""
 
-    def __str__(self) -> str:
-        return f"{self.file_name} at {self.at:%Y-%m-%d %H:%M}"
-
     record = models.OneToOneField("cases.MedicalRecord", on_delete=models.CASCADE, related_name="upload")
     organisation = models.ForeignKey(
         ClaimsAdministratorOrganisation, on_delete=models.PROTECT, related_name="+"
@@ -190,6 +187,9 @@ class RecordUpload(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class PortalAction(models.TextChoices):

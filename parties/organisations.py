@@ -113,7 +113,12 @@ def revoke_api_client(client: ApiClient) -> int:
     for token in tokens:
         token.revoke()
         count += 1
-    user = client.application.user
+    from oauth2_provider.generators import generate_client_secret
+
+    application = client.application
+    application.client_secret = generate_client_secret()  # the old secret no longer gets a token
+    application.save(update_fields=["client_secret"])
+    user = application.user
     user.is_active = False
     user.save(update_fields=["is_active"])
     return count
