@@ -70,5 +70,9 @@ def portal_user(org):
 @pytest.fixture
 def portal_admin(org):
     return add_portal_user(
-        org, username="ca.admin", email="ca.admin@example.org", password="pw-for-tests", is_organisation_admin=True
+        org,
+        username="ca.admin",
+        email="ca.admin@example.org",
+        password="pw-for-tests",
+        is_organisation_admin=True,
     )

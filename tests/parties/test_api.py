@@ -19,7 +19,10 @@ def upload(api, case_number: str, content: bytes, name: str = "CM16 records.pdf"
 
     return api.post(
         f"/api/v1/cases/{case_number}/documents/",
-        {"file": SimpleUploadedFile(name, content, content_type="application/pdf"), "title": "Progress notes"},
+        {
+            "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
+            "title": "Progress notes",
+        },
         **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()},
     )
 
@@ -103,7 +106,9 @@ def test_revoking_a_client_ends_its_tokens_and_refuses_new_ones(client, api_clie
     basic = base64.b64encode(
         f"{api_client_credentials.client_id}:{api_client_credentials.client_secret}".encode()
     ).decode()
-    again = client.post("/o/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}")
+    again = client.post(
+        "/o/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}"
+    )
     assert again.status_code in (400, 401)
 
 
@@ -238,7 +243,10 @@ def test_the_openapi_schema_validates(client):
     spec = yaml.safe_load(response.content)
     validate(spec)
     assert "/api/v1/cases/{case_number}/determination/" in spec["paths"]
-    assert spec["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["tokenUrl"] == "/o/token/"
+    assert (
+        spec["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["tokenUrl"]
+        == "/o/token/"
+    )
 
 
 def test_the_api_docs_are_served_from_this_site(client):
