@@ -76,7 +76,11 @@ class NewClient:
 
 
 def create_api_client(
-    organisation: ClaimsAdministratorOrganisation, name: str, *, client_secret: str | None = None
+    organisation: ClaimsAdministratorOrganisation,
+    name: str,
+    *,
+    client_id: str | None = None,
+    client_secret: str | None = None,
 ) -> NewClient:
     """An OAuth 2.0 client-credentials application for ``organisation``, with its own service user (the
     user its tokens carry). The secret is returned once; django-oauth-toolkit stores only its hash."""
@@ -86,7 +90,7 @@ def create_api_client(
     Application = get_application_model()
     User = get_user_model()
     secret = client_secret or generate_client_secret()
-    client_id = generate_client_id()
+    client_id = client_id or generate_client_id()
     with transaction.atomic():
         service_user = User(username=f"api-{client_id[:20].lower()}", first_name=name[:150])
         service_user.set_unusable_password()
