@@ -41,8 +41,8 @@ def test_every_cover_notice_has_the_case_number_one_sentence_per_item_and_appeal
     text = " ".join(lines)
     assert "Case Number: CM15-0165834" in lines
     assert (
-        "Physical therapy for the lumbar spine, quantity 12: Upheld. The treatment is not medically necessary; the denial stands."
-        in lines
+        "Physical therapy for the lumbar spine, quantity 12: Upheld. "
+        "The treatment is not medically necessary; the denial stands." in lines
     )
     assert (
         "MRI of the lumbar spine: Overturned. The treatment is medically necessary and must be authorised."

@@ -115,8 +115,8 @@ def test_the_organisation_admin_adds_and_deactivates_users(client, portal_admin,
 
 def test_a_reviewer_never_sees_who_uploaded_a_record(client, portal_user, org, seed_case):
     from parties.records import upload_record
-    from tests.seed_determination import sign_seed_review
     from tests.reviews.letters.helpers import seed_reviewer
+    from tests.seed_determination import sign_seed_review
 
     upload_record(
         seed_case, by=portal_user, organisation=org, content=factories.pdf_bytes(), file_name="x.pdf"
