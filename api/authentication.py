@@ -16,6 +16,8 @@ class ClientCredentialsAuthentication(OAuth2Authentication):
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is None:
+            if request.headers.get("Authorization", "").lower().startswith("bearer "):
+                raise AuthenticationFailed("The access token is invalid, expired or revoked.")
             return None
         user, token = result
         user = user or token.application.user

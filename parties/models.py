@@ -115,6 +115,8 @@ class RecordsRequestStatus(models.TextChoices):
     RECEIVED = "received", "Records received"
     OVERDUE = "overdue", "Overdue"
     INSUFFICIENT = "insufficient", "Insufficient records"
+    # The case moved on without records through the portal or API (sent on paper, or no longer needed).
+    NOT_AWAITED = "not_awaited", "No longer awaited"
 
 
 def notice_upload_path(instance, filename: str) -> str:
@@ -161,6 +163,8 @@ class RecordsRequest(models.Model):
             return RecordsRequestStatus.INSUFFICIENT
         if self.received_on is not None:
             return RecordsRequestStatus.RECEIVED
+        if self.case.status != "records_requested":
+            return RecordsRequestStatus.NOT_AWAITED
         today = today or timezone.localdate()
         return RecordsRequestStatus.OVERDUE if today > self.due_date else RecordsRequestStatus.OPEN
 

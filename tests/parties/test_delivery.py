@@ -125,3 +125,12 @@ def test_the_days_mail_batch_is_one_pdf_of_every_mailed_packet(seed_case, django
     pages = sum(len(PdfReader(io.BytesIO(d.packet.read())).pages) for d in mailed)
     assert len(PdfReader(io.BytesIO(content)).pages) == pages
     assert all(d.sent_at for d in DeterminationDelivery.objects.filter(channel=Channel.MAIL))
+
+
+def test_the_mail_batch_command_writes_the_days_pdf(seed_case, django_capture_on_commit_callbacks, tmp_path):
+    from django.core.management import call_command
+
+    issue(signed_seed_review(seed_case), capture=django_capture_on_commit_callbacks)
+    out = tmp_path / "batch.pdf"
+    call_command("mail_batch", "--out", str(out), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) > 2

@@ -132,3 +132,18 @@ def test_an_overdue_request_gets_one_reminder(
 )
 def test_the_case_number_is_read_from_the_start_of_the_file_name(name, parsed):
     assert records.case_number_from_file_name(name) == parsed
+
+
+def test_a_request_the_case_moved_past_is_no_longer_awaited_nor_overdue(
+    own_case, django_capture_on_commit_callbacks
+):
+    from cases.models import Case
+
+    case = _eligible(own_case, django_capture_on_commit_callbacks)
+    request = RecordsRequest.objects.get(case=case)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition_case(case, "withdraw", reason="Treatment authorised")
+    request = RecordsRequest.objects.select_related("case").get(pk=request.pk)
+    assert Case.objects.get(pk=case.pk).status == "withdrawn"
+    assert request.status(request.due_date + datetime.timedelta(days=30)) == RecordsRequestStatus.NOT_AWAITED
+    assert records.overdue_requests(request.due_date + datetime.timedelta(days=30)) == []
