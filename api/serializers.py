@@ -103,3 +103,12 @@ class WebhookDeliverySerializer(serializers.Serializer):
     next_attempt_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
+
+
+class ApplicationUploadSerializer(serializers.Serializer):
+    application = serializers.CharField(
+        help_text="One case in the intake format (JSON), as cases/schema says."
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text="The record PDFs the application names."
+    )

@@ -41,6 +41,7 @@ urlpatterns = [
         views.DeterminationLetterFile.as_view(),
         name="determination_letter",
     ),
+    path("v1/applications/", views.ApplicationSubmit.as_view(), name="applications"),
     path("v1/webhooks/", views.WebhookList.as_view(), name="webhooks"),
     path("v1/webhooks/<int:webhook_id>/", views.WebhookDetail.as_view(), name="webhook"),
     path(

@@ -18,7 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -27,6 +27,7 @@ from api.idempotency import idempotent
 from api.problems import Problem
 from audit.models import AuditAction
 from audit.recording import record as audit_record
+from cases import intake
 from cases.models import EXTERNAL_STATUS, Case, MedicalRecord
 from cases.services import CaseInputError
 from parties import records, webhooks
@@ -334,6 +335,63 @@ class DeterminationLetterFile(FileView):
             filename=letter.download_filename,
             content_type="application/pdf",
         )
+
+
+# -- applications (intake) -----------------------------------------------------------------------------------
+
+
+class ApplicationSubmit(ApiView):
+    """An IMR application filed by an organisation allowed to (``may_submit_applications``): the same checks
+    as the intake file and form (``cases.intake.submit_case``), and its claims administrator must be one of
+    the organisation's names."""
+
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        summary="File an IMR application (the intake format)",
+        request={
+            "application/json": OpenApiTypes.OBJECT,
+            "multipart/form-data": s.ApplicationUploadSerializer,
+        },
+        responses={201: s.CaseSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    @idempotent
+    def post(self, request):
+        import json
+
+        organisation = self.organisation
+        if not organisation.may_submit_applications:
+            raise Problem(
+                403,
+                "applications-not-allowed",
+                "Not allowed to file applications",
+                f"{organisation.name} does not file IMR applications through the API.",
+            )
+        files: dict[str, bytes] = {}
+        if request.content_type.startswith("multipart/"):
+            try:
+                payload = json.loads(request.data.get("application", ""))
+            except ValueError as exc:
+                raise ValidationError({"application": [f"not JSON: {exc}"]}) from exc
+            files = {upload.name: upload.read() for upload in request.FILES.getlist("files")}
+        else:
+            payload = request.data
+        if not isinstance(payload, dict):
+            raise ValidationError({"application": ["must be one case object in the intake format"]})
+        names = set(organisation.names.values_list("name", flat=True))
+        if payload.get("claims_administrator") not in names:
+            raise ValidationError(
+                {
+                    "claims_administrator": [
+                        f"must be one of your organisation's names: {', '.join(sorted(names))}"
+                    ]
+                }
+            )
+        case, errors = intake.submit_case(payload, files, by=request.user)
+        if errors:
+            raise ValidationError({e.path or "application": [e.message] for e in errors})
+        return Response(s.CaseSerializer(case_data(case, None, False)).data, status=status.HTTP_201_CREATED)
 
 
 # -- webhooks -----------------------------------------------------------------------------------------------

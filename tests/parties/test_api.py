@@ -255,3 +255,45 @@ def test_the_api_docs_are_served_from_this_site(client):
     html = response.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist" in html
     assert "https://" not in html
+
+
+def _application(case_number: str, claims_administrator: str) -> dict:
+    import json
+
+    from cases.intake import EXAMPLE_CASE_PATH
+
+    payload = json.loads(EXAMPLE_CASE_PATH.read_text())
+    payload["case_number"] = case_number
+    payload["claims_administrator"] = claims_administrator
+    payload["records"] = [r for r in payload.get("records", []) if not r.get("file")] or [
+        {"title": "Progress note", "kind": "progress_note", "text": "Seen today."}
+    ]
+    return payload
+
+
+def test_an_organisation_allowed_to_file_applications_gets_the_intake_checks(api, org):
+    from cases.models import Case
+
+    payload = _application("CM26-0009001", "Example Claims Services")
+    refused = api.post("/api/v1/applications/", payload, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["type"] == "/api/problems/applications-not-allowed"
+    org.may_submit_applications = True
+    org.save()
+    created = api.post("/api/v1/applications/", payload, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["status"] == "Received"
+    assert Case.objects.get(case_number="CM26-0009001").claims_administrator == "Example Claims Services"
+    again = api.post("/api/v1/applications/", payload, content_type="application/json")
+    assert again.status_code == 400 and "already exists" in again.json()["detail"]
+    foreign = api.post(
+        "/api/v1/applications/",
+        _application("CM26-0009002", "Other Claims Co."),
+        content_type="application/json",
+    )
+    assert foreign.json()["errors"][0]["field"] == "claims_administrator"
+    bad = _application("CM26-0009003", "Example Claims Services")
+    bad["disputed_items"][0]["quantity"] = -2
+    invalid = api.post("/api/v1/applications/", bad, content_type="application/json")
+    assert invalid.status_code == 400
+    assert invalid.json()["errors"][0]["field"] == "disputed_items[0].quantity"
