@@ -211,6 +211,9 @@ class Case(FSMModelMixin, models.Model):
             models.Index(fields=["due_date", "case_number"], name="case_due_number_idx"),
             # The list filtered by status (and the due-date windows over open statuses), in that order.
             models.Index(fields=["status", "due_date", "case_number"], name="case_status_due_idx"),
+            # A claims-administrator organisation's cases (Case.objects.for_organisation), polled by the
+            # API in the order they changed (modified_since).
+            models.Index(fields=["claims_administrator", "updated_at"], name="case_ca_updated_idx"),
         ]
 
     def __str__(self) -> str:
