@@ -132,3 +132,18 @@ def test_a_reviewer_never_sees_who_uploaded_a_record(client, portal_user, org, s
     assert "Imaging report" in page  # the record is in the case file
     for identifying in [portal_user.username, portal_user.email, org.name]:
         assert identifying not in page
+
+
+def test_the_commands_add_an_organisations_administrator_and_api_client(org):
+    from io import StringIO
+
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("add_portal_user", org.name, "first.admin", "first@example.org", "--admin", stdout=out)
+    assert Membership.objects.get(user__username="first.admin").is_organisation_admin
+    call_command("create_api_client", org.name, "Claims system", stdout=out)
+    assert "client_secret: " in out.getvalue()
+    with pytest.raises(CommandError, match="no active organisation"):
+        call_command("create_api_client", "Nobody", "x", stdout=out)
