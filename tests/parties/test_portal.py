@@ -147,3 +147,23 @@ def test_the_commands_add_an_organisations_administrator_and_api_client(org):
     assert "client_secret: " in out.getvalue()
     with pytest.raises(CommandError, match="no active organisation"):
         call_command("create_api_client", "Nobody", "x", stdout=out)
+
+
+def test_administrators_manage_organisations_and_their_names_in_the_admin_site(admin_client):
+    from parties.models import ClaimsAdministratorOrganisation
+
+    for path in ["portalevent", "recordsrequest", "webhookdelivery", "determinationdelivery"]:
+        assert admin_client.get(f"/admin/parties/{path}/").status_code == 200
+    form = {
+        "name": "New Claims Org",
+        "names-TOTAL_FORMS": "1",
+        "names-INITIAL_FORMS": "0",
+        "names-0-name": "New Claims Co.",
+        "active": "on",
+    }
+    assert admin_client.post("/admin/parties/claimsadministratororganisation/add/", form).status_code == 302
+    organisation = ClaimsAdministratorOrganisation.objects.get(name="New Claims Org")
+    assert list(organisation.names.values_list("name", flat=True)) == ["New Claims Co."]
+    clash = {**form, "name": "Another", "names-0-name": "New Claims Co."}
+    response = admin_client.post("/admin/parties/claimsadministratororganisation/add/", clash)
+    assert response.status_code == 200 and "already exists" in response.content.decode()
