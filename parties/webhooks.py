@@ -103,6 +103,10 @@ def enqueue(delivery_id: int, countdown: int = 0) -> None:
 
 def attempt(delivery: WebhookDelivery) -> bool:
     """POST the delivery once, signed now; record the attempt. True when the receiver answered 2xx."""
+    refused = check_url(delivery.subscription.url)
+    if refused:
+        WebhookAttempt.objects.create(delivery=delivery, error=refused[:300])
+        return False
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = int(time.time())
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked when subscribing
@@ -194,10 +198,31 @@ def sweep() -> list[int]:
 
 
 def check_url(url: str) -> str | None:
-    """Why ``url`` cannot receive webhooks, or None."""
+    """Why ``url`` cannot receive webhooks, or None: https only (http in development), and in production
+    no address inside our own network (loopback, private, link-local), checked again before each attempt
+    so a name that later resolves inward is refused too (``WEBHOOK_ALLOW_PRIVATE_ADDRESSES``)."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    if parts.scheme == "https" or (parts.scheme == "http" and settings.WEBHOOK_ALLOW_HTTP):
-        return None if parts.hostname else "the URL has no host"
-    return "the URL must start with https://"
+    if not (parts.scheme == "https" or (parts.scheme == "http" and settings.WEBHOOK_ALLOW_HTTP)):
+        return "the URL must start with https://"
+    if not parts.hostname:
+        return "the URL has no host"
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return None
+    return _inward_address(parts.hostname)
+
+
+def _inward_address(host: str) -> str | None:
+    import ipaddress
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return f"the host {host} does not resolve"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+            return f"the host {host} resolves to an internal address"
+    return None

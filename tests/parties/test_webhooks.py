@@ -163,3 +163,21 @@ def test_the_portal_delivery_log_redelivers_for_the_organisation_admin_only(
             client.post(f"/portal/webhooks/deliveries/{delivery.pk}/redeliver/")
         delivery.refresh_from_db()
         assert delivery.status == DeliveryStatus.DELIVERED
+
+
+def test_in_production_a_url_into_our_own_network_is_refused_at_subscription_and_delivery(
+    subscription, org, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    assert (
+        webhooks.check_url("http://127.0.0.1:8000/h") == "the host 127.0.0.1 resolves to an internal address"
+    )
+    assert "internal address" in webhooks.check_url("https://10.1.2.3/h")
+    with Receiver() as receiver:
+        sub = subscription(receiver.url)  # subscribed before the rule applied
+        settings.WEBHOOK_MAX_ATTEMPTS = 1
+        with django_capture_on_commit_callbacks(execute=True):
+            webhooks.emit(org, WebhookEvent.STATUS_CHANGED, {"case_number": "x"})
+        assert receiver.received == []
+    attempt = WebhookDelivery.objects.get(subscription=sub).attempt_log.get()
+    assert "internal address" in attempt.error
