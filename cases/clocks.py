@@ -80,14 +80,24 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return current
 
 
+def records_due_for(requested_on: datetime.date, *, electronically: bool, expedited: bool) -> datetime.date:
+    """When records asked for on ``requested_on`` are due (8 CCR 9792.10.5(a)): 24 hours if expedited,
+    else 12 days after an electronic notice and 15 after a mailed one."""
+    if expedited:
+        return requested_on + datetime.timedelta(hours=RECORDS_DUE_HOURS_EXPEDITED)
+    days = RECORDS_DUE_DAYS_ELECTRONIC if electronically else RECORDS_DUE_DAYS_MAILED
+    return requested_on + datetime.timedelta(days=days)
+
+
 def records_due_date(case: Case) -> datetime.date | None:
     """When the claims administrator's records are due, or None before they were requested."""
     if case.records_requested_date is None:
         return None
-    if case.review_type == "expedited":
-        return case.records_requested_date + datetime.timedelta(hours=RECORDS_DUE_HOURS_EXPEDITED)
-    days = RECORDS_DUE_DAYS_ELECTRONIC if case.records_requested_electronically else RECORDS_DUE_DAYS_MAILED
-    return case.records_requested_date + datetime.timedelta(days=days)
+    return records_due_for(
+        case.records_requested_date,
+        electronically=case.records_requested_electronically,
+        expedited=case.review_type == "expedited",
+    )
 
 
 def records_overdue_q(today: datetime.date | None = None) -> Q:

@@ -131,6 +131,17 @@ class CaseQuerySet(models.QuerySet):
         held = apps.get_model("reviews", "Assignment").objects.active().held_by(user)
         return self.filter(pk__in=held.values("case"))
 
+    def for_organisation(self, organisation) -> CaseQuerySet:
+        """The cases of a claims-administrator organisation (``parties``): those whose claims administrator
+        is one of the names the organisation answers for. Its portal users and API clients see these and
+        nothing else (``parties.view_case`` agrees)."""
+        from django.apps import apps
+
+        if organisation is None or not organisation.active:
+            return self.none()
+        names = apps.get_model("parties", "ClaimsAdministratorName").objects.filter(organisation=organisation)
+        return self.filter(claims_administrator__in=names.values("name"))
+
 
 class Case(FSMModelMixin, models.Model):
     case_number = models.CharField(
@@ -211,6 +222,9 @@ class Case(FSMModelMixin, models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="case_open_due_idx",
             ),
+            # A claims-administrator organisation's cases (Case.objects.for_organisation), polled by the
+            # API in the order they changed (modified_since).
+            models.Index(fields=["claims_administrator", "updated_at"], name="case_ca_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -98,6 +98,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("operations:dashboard")
     if request.user.has_perm("reviews.view_qa_queue") and not hasattr(request.user, "reviewer_profile"):
         return redirect("reviews:qa_queue")  # QA readers land on their queue, not an empty "My cases"
+    if request.user.has_perm("parties.use_portal"):
+        return redirect("portal:cases")  # a claims administrator's user
     return redirect("reviews:dashboard")
 
 

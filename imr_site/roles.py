@@ -19,7 +19,7 @@ SECURITY_OFFICER = "Security officer"
 
 # The apps whose models administrators manage in the admin site. Never "auth" (users, groups,
 # permissions): that is the security officer's.
-ADMIN_APPS = ["cases", "reviews", "guidelines"]
+ADMIN_APPS = ["cases", "reviews", "guidelines", "parties"]
 # (app label, model) pairs the security officer manages, plus reading the admin site's change log.
 SECURITY_OFFICER_MODELS = [("auth", "user"), ("auth", "group"), ("admin", "logentry")]
 

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "django_guid",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
     "audit",
     "cases",
     "reviews",
@@ -69,6 +73,8 @@ INSTALLED_APPS = [
     "reminders",
     "reports",
     "operations",
+    "parties",
+    "api",
     "imr_site",
 ]
 
@@ -295,6 +301,10 @@ CELERY_BEAT_SCHEDULE = {
     # Reminders and alerts (reminders.services): each is recorded once, so running more often only
     # makes them more punctual.
     "send-reminders": {"task": "reminders.send_reminders", "schedule": 900.0},
+    # Records requests past their due date: one reminder each (parties/records.py).
+    "remind-overdue-records": {"task": "parties.remind_overdue_records", "schedule": 3600.0},
+    # Webhook deliveries whose retry message was lost (a broker restart): handed over again.
+    "sweep-webhook-deliveries": {"task": "parties.sweep_webhook_deliveries", "schedule": 300.0},
 }
 
 # Deadlines and reminders (reminders.services). Hours before the end of the due date (California time)
@@ -372,3 +382,54 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
 # No page is framed, except record PDFs in the reviewer's embedded viewer (xframe_options_sameorigin).
 X_FRAME_OPTIONS = "DENY"
+
+# -- Claims administrators' API (api/, parties/; docs/api.md) -----------------------------------------
+# Machine clients use OAuth 2.0 client credentials (django-oauth-toolkit); each client application
+# belongs to one claims-administrator organisation through its service user (parties.ApiClient).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "SCOPES": {"read": "Read the organisation's cases", "write": "Upload records, manage webhooks"},
+    "DEFAULT_SCOPES": ["read", "write"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_SECONDS", default=3600),
+    # Client secrets are stored hashed; a client shows its secret once, when it is created.
+    "PKCE_REQUIRED": True,
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ClientCredentialsAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.OrganisationClient"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": env("API_RATE_LIMIT", default="600/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CasePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IMR claims administrator API",
+    "DESCRIPTION": "Cases, records requests, record uploads, determinations and webhooks for claims "
+    "administrators. Authenticate with OAuth 2.0 client credentials at /o/token/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Webhook deliveries: attempts before a delivery is marked failed (retried with backoff in between), the
+# receiver's time limit, and whether plain http:// endpoints are allowed (never in production).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=not PRODUCTION)
+# Webhook hosts resolving to loopback, private or link-local addresses are refused in production (SSRF).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=not PRODUCTION)

@@ -19,4 +19,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("guidelines/", include("guidelines.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
+    path("o/", include("parties.oauth_urls")),
+    path("portal/", include("parties.portal.urls")),
 ]

@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from cases.models import Case
@@ -29,6 +30,10 @@ from reviews.letters.rendering import (
 from reviews.models import DeterminationLetter, LetterDownload, LetterStatus, Review, ReviewStatus
 
 logger = logging.getLogger(__name__)
+
+# Sent once a letter version's file is stored (``letter``: the DeterminationLetter). Other apps act on an
+# issued determination through it (parties: delivery to each party) without reviews importing them.
+letter_ready = Signal()
 
 
 class LetterError(Exception):
@@ -235,6 +240,8 @@ def produce_letter(letter_id: int) -> RenderOutcome:
         logger.info("letter %s: another run finished first; discarded this copy", letter_id)
         return RenderOutcome(letter_id, done=False, detail="lost the claim")
     logger.info("letter %s ready (%s pages)", letter_id, rendered.page_count)
+    letter.refresh_from_db()
+    letter_ready.send(sender=DeterminationLetter, letter=letter)
     return RenderOutcome(letter_id, done=True, detail="ready")
 
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from cases import demo as cases_demo
 from guidelines import demo as guidelines_demo
+from parties import demo as parties_demo
 from reviews import demo as reviews_demo
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         self._report(guidelines_demo.load())
+        self._report(parties_demo.load())
         self._report(cases_demo.load())
         reviews_demo.load()
         self._report(cases_demo.status_lines())
