@@ -19,10 +19,15 @@ from .schema import CaseFacts, CriterionCheck, Evidence, ItemRequest, SectionInf
 from .vocabulary import (
     ACUTE_LESION,
     ASSOCIATED_WITH_SURGERY,
+    CANNOT_SELF_TRANSPORT,
     COMPLEXITY,
     CONSERVATIVE_FAILED,
+    CONSTIPATION,
+    ESWT_INDICATION,
     FAMILY_WORDS,
     GI_RISK,
+    HOME_MEDICAL_CARE,
+    HOMEBOUND,
     IMPROVEMENT,
     MECHANICAL,
     NEURO,
@@ -30,10 +35,13 @@ from .vocabulary import (
     NO_IMPROVEMENT,
     NOT_RECOMMENDED_IN_COMPOUNDS,
     OFF_WORK,
+    OPIOID_IN_USE,
     OPIOID_MONITORING,
     PARTLY_CERTIFIED,
     PRIOR_IMAGING,
     RED_FLAGS,
+    SEIZURE_OR_DETERIORATION,
+    SUPPLY_NEED,
     SURGERY,
     SURGICAL_LESION,
     SURGICAL_SPECIALTIES,
@@ -576,7 +584,6 @@ FAMILY_CHECKS: dict[str, tuple[Criterion, ...]] = {
     "mri": _CROSS_SECTIONAL,
     "ct": _CROSS_SECTIONAL,
     "xray": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
-    "bone_scan": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
     "emg_ncv": (*_IMAGING_FINDINGS, _NEURO_SYMPTOMS, *_IMAGING_CONTEXT),
     "opioid": _OPIOID,
     "tramadol": _OPIOID,
@@ -599,6 +606,50 @@ FAMILY_CHECKS: dict[str, tuple[Criterion, ...]] = {
         ),
         Findings("conservative_failed", "Failed conservative care", CONSERVATIVE_FAILED, OVER, 1.0),
     ),
+    # Issue 15 breadth: criteria from the sections cited for these kinds (CPMTG page 77, ODG topics).
+    "laxative": (
+        Findings(
+            "opioid_prescribed",
+            "An opioid is prescribed (opioid-induced constipation)",
+            OPIOID_IN_USE,
+            OVER,
+            2.0,
+            True,
+        ),
+        Findings("constipation", "Constipation documented", CONSTIPATION, OVER, 1.0),
+    ),
+    "home_health": (
+        Findings("homebound", "Homebound status documented", HOMEBOUND, OVER, 1.5, True),
+        Findings("home_medical_care", "Medical treatment needed at home", HOME_MEDICAL_CARE, OVER, 1.0),
+    ),
+    "transportation": (
+        Findings(
+            "cannot_self_transport",
+            "Unable to drive or use public transport",
+            CANNOT_SELF_TRANSPORT,
+            OVER,
+            1.5,
+            True,
+        ),
+    ),
+    "medical_supplies": (
+        Findings("supply_need", "A medical need for the supplies documented", SUPPLY_NEED, OVER, 1.0, True),
+    ),
+    "eeg": (
+        Findings(
+            "seizure_or_deterioration",
+            "Seizure, loss of consciousness or neurologic deterioration",
+            SEIZURE_OR_DETERIORATION,
+            OVER,
+            1.5,
+            True,
+        ),
+    ),
+    "shockwave": (
+        Findings("eswt_indication", "Calcific tendinitis or plantar fasciitis", ESWT_INDICATION, OVER, 1.0),
+        Findings("conservative_failed", "Failed conservative care", CONSERVATIVE_FAILED, OVER, 1.0),
+    ),
+    "bone_scan": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
     "consult": (
         Findings(
             "complexity",

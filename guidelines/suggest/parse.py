@@ -100,9 +100,13 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
             f for f in fam if f not in diagnostics and f not in ("consult", "dme", "surgery")
         ]
         kind = "imaging" if diagnostics[0] != "emg_ncv" else "diagnostic"
-    if "lab" in fam and ("ekg" in low or "clearance" in low or "labs" in low):
-        fam = ["lab"]
+    if "lab" in fam and re.search(r"ekg|ecg|clearance|labs|chest|cxr|pre-?op", low):
+        fam = ["lab"]  # pre-operative testing: a chest X-ray before surgery is not imaging of the injury
         kind = "lab"
+    if "assistant_surgeon" in fam:
+        return ["assistant_surgeon"], "surgery"  # judged by the complexity of the surgery it assists
+    if "tpii" in fam and "tpi" in fam:
+        fam.remove("tpi")  # impedance imaging locates trigger points; it is not an injection
     if "surgery" in fam and ("massage" in fam or "home_health" in fam):
         fam.remove("surgery")
     if "surgery" in fam:
@@ -116,7 +120,18 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
         fam
         and fam[0] == "consult"
         and len(fam) > 1
-        and fam[1] in ("psych_eval", "fce", "chiropractic", "physical_therapy")
+        and fam[1]
+        in (
+            "psych_eval",
+            "psych_treatment",
+            "fce",
+            "chiropractic",
+            "physical_therapy",
+            "acupuncture",
+            "massage",
+            "frp",
+            "work_conditioning",
+        )
     ):
         fam.pop(0)
     if (
@@ -138,7 +153,10 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
     if "opioid" in fam and fam[0] == "topical":
         fam.remove("opioid")
         fam.insert(0, "opioid")  # a transdermal opioid (Butrans, Duragesic) is judged as an opioid
-    if fam and fam[0] in DRUG_FAMILIES:
+    if not fam and re.search(r"\d\s*(?:mg|mcg|mg/ml)\b|#\s*\d+\s*$", low):
+        # A drug the vocabulary does not name (e.g. sildenafil): still a drug, judged on drug information.
+        fam = ["other_drug"]
+    if fam and (fam[0] in DRUG_FAMILIES or fam[0] == "other_drug"):
         kind = "drug"
     elif fam:
         kind = next((k for f2, (k, _) in TREATMENT_FAMILIES.items() if f2 == fam[0]), kind)
@@ -159,7 +177,7 @@ def parse_item(description: str | None, quantity: int | None = None) -> ItemRequ
     families, kind, drug = _families(low)
     req.families, req.kind = _refine(families, kind, low)
     if req.kind == "drug":
-        req.drug = drug
+        req.drug = drug or (re.findall(r"[a-z][a-z-]{3,}", low) or [""])[0]
     req.regions = detect_regions(core)
     req.sides = [s for s in ("left", "right", "bilateral") if re.search(rf"\b{s}\b", low)]
     req.levels = ["".join(m.groups()) for m in re.finditer(LEVEL_PATTERN, core)]

@@ -40,7 +40,7 @@ def _criterion_for(match: SectionMatch, checks: list[CriterionCheck]) -> str:
             for t in texts:
                 if any(w.lower() in t.lower() for w in words):
                     return t
-    clinical = [t for t in texts if not _META.search(t)]
+    clinical = [t for t in texts if not _META.search(t) and not t.startswith("The MTUS ")]
     return (clinical or list(texts))[0]
 
 
@@ -87,9 +87,17 @@ def draft_rationale(
         opening = f"No, the request for {item} was not medically necessary, medically appropriate, or indicated here."  # noqa: E501
         closing = "Therefore, the request was not medically necessary."
     parts = [opening] if opening else []
-    if sections:
+    if sections and sections[0].section.role == "fallback":
+        parts.append(
+            f"The MTUS does not address {_sentence_case(item)}, and no guideline topic on file names it; "
+            f"the {_page_ref(sections[0])} is the starting point, and the evidence relied on should be cited."
+        )
+    elif sections:
         top = sections[0]
         crit = _criterion_for(top, checks)
+        if not top.section.guideline.is_mtus:
+            # The letters' way (8 CCR 9792.21.1): say the MTUS is silent, then cite the best non-MTUS source.
+            parts.append(f"The MTUS does not address {_sentence_case(item)}.")
         if crit:
             parts.append(f"As noted {_where(top)}, {_sentence_case(crit)}.".replace("..", "."))
         else:
