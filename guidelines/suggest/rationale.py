@@ -16,7 +16,9 @@ def _page_ref(m: SectionMatch) -> str:
     sec = m.section
     name = guideline_name(sec.guideline)
     if sec.guideline.is_mtus:
-        where = f"page {sec.page} of the {name} Guidelines" if sec.page else f"the {name} Guidelines"
+        # "the MTUS Chronic Pain Medical Treatment 2016 Guidelines", "the MTUS ACOEM Opioids Guideline 2017"
+        name = name if "Guideline" in name or "Formulary" in name else f"{name} Guidelines"
+        where = f"page {sec.page} of the {name}" if sec.page else f"the {name}"
         if sec.section:
             where += f" ({sec.section})"
         return where
