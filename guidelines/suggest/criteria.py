@@ -45,6 +45,9 @@ from .vocabulary import (
     SURGERY,
     SURGICAL_LESION,
     SURGICAL_SPECIALTIES,
+    UDS_CONSISTENT,
+    UDS_INCONSISTENT,
+    UDS_TEST,
     provider_specialty,
 )
 
@@ -83,6 +86,45 @@ def _present(mentions: list[Mention]) -> list[Mention]:
 
 def _negated(mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.negated and not _is_result(m)]
+
+
+_UDS_INCONSISTENT = re.compile(UDS_INCONSISTENT, re.I)
+_UDS_CONSISTENT = re.compile(UDS_CONSISTENT, re.I)
+
+
+def uds_result_check(facts: CaseFacts) -> CriterionCheck | None:
+    """The latest urine drug test result: consistent with the prescribed opioid, or not (an aberrant finding).
+
+    "Urine drug screen on 12/20/2016 was negative for hydrocodone" is a test that was done, whose result is
+    inconsistent with the prescription: that points against continuing, it is not a missing test.
+    """
+    mentions = [m for m in find_mentions(facts.all_records(), UDS_TEST) if _is_result(m) or not m.negated]
+    inconsistent = [m for m in mentions if _UDS_INCONSISTENT.search(m.sentence)]
+    consistent = [
+        m for m in mentions if not _UDS_INCONSISTENT.search(m.sentence) and _UDS_CONSISTENT.search(m.sentence)
+    ]
+    label = "Urine drug test results consistent with the prescribed medication"
+    if inconsistent:
+        return CriterionCheck(
+            "uds_consistent",
+            label,
+            NOT_MET,
+            "a urine drug test result inconsistent with the prescribed medication is documented",
+            UP,
+            1.5,
+            _evidence(inconsistent),
+        )
+    if consistent:
+        return CriterionCheck(
+            "uds_consistent",
+            label,
+            MET,
+            "the urine drug test result was consistent",
+            OVER,
+            0.5,
+            _evidence(consistent),
+        )
+    return None
 
 
 def _other(direction: str) -> str:
@@ -563,6 +605,7 @@ _NEURO_SYMPTOMS = Findings(
 _OPIOID = (
     _phase(("acute", "postoperative"), "Acute or post-operative pain"),
     _in_phases(("chronic", "subacute"), _on_case(functional_improvement_check)),
+    _in_phases(("chronic", "subacute"), _on_case(uds_result_check)),
     _in_phases(
         ("chronic", "subacute"),
         Findings(

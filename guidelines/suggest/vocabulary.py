@@ -1142,6 +1142,19 @@ SEIZURE_OR_DETERIORATION = [
 ESWT_INDICATION = ["calcific", "calcifying", "calcific tendinitis", "plantar fasciitis"]
 SUPPLY_NEED = ["wound", "incontinence", "incontinent", "catheter", "ostomy", "dressing", "skin breakdown"]
 OPIOID_MONITORING = ["urine drug", "cures", "opioid agreement", "pain agreement", "consistent"]
+# A urine drug test and its result: "UDS on 12/20/2016 was negative for hydrocodone" is a test that was done
+# whose result is inconsistent with the prescription (a finding), not an absent test.
+UDS_TEST = ["urine drug", "uds", "udt", "drug screen", "urine toxicology", "tox screen"]
+UDS_INCONSISTENT = (
+    r"\binconsistent\b|\baberrant\b|"
+    r"negative for (?:the |his |her )?(?:prescribed |expected )?(?:opioids?|opiates?|hydrocodone|oxycodone|"
+    r"tramadol|morphine|hydromorphone|oxymorphone|tapentadol|methadone|fentanyl|buprenorphine|codeine)|"
+    r"positive for (?:non-?prescribed |illicit )?(?:cocaine|marijuana|thc|cannabis|methamphetamine|"
+    r"amphetamines?|heroin|benzodiazepines?|alcohol|ethanol)"
+)
+UDS_CONSISTENT = (
+    r"(?<!in)consistent with (?:the |his |her )?(?:prescribed|prescription|current)|\bconsistent\b"
+)
 # Imaging findings a surgery can correct.
 SURGICAL_LESION = ["tear", "herniation", "stenosis", "fracture", "instability", "impingement", "compression"]
 # A consultation is indicated when the diagnosis is uncertain or complex, or surgery is considered.
