@@ -153,9 +153,7 @@ def score_fold(
     for case in gold:
         for s, item in zip(runs.get(case["case_number"], []), case.get("items", []), strict=False):
             f = features(s.request, s.checks)
-            rows.append(
-                (model.p_overturn(f), item["decision"], bool(evidence_checks(s.checks)), model.p_balanced(f))
-            )
+            rows.append((model.p_overturn(f), item["decision"], decidable(model, s), model.p_balanced(f)))
             pairs.append((s.decision, item["decision"]))
     decided = [(d, g) for d, g in pairs if d]
     figures["all_items"] = len(pairs)
@@ -163,6 +161,11 @@ def score_fold(
     figures["balanced_accuracy_when_decided"] = _balanced(decided)
     figures["brier"] = round(brier(rows), 3)
     return figures, rows
+
+
+def decidable(model: DecisionModel, s: Suggestion) -> bool:
+    """Whether a settled criterion the model weighs could carry a decision (``DecisionModel.decide``)."""
+    return any(model.weighs(c) for c in evidence_checks(s.checks))
 
 
 def brier(rows: list[tuple[float, str, bool, float]]) -> float:

@@ -102,18 +102,26 @@ class DecisionModel:
                 ["The criteria checked point both ways: no decision is suggested; the reviewer decides."],
             )
         decision = OVER if p >= 0.5 else UP
-        drivers = sorted((c for c in evidence if c.favours == decision), key=lambda c: -c.weight)
+        # A decision rests on settled criteria that point its way *and* that the fitted model weighs: a
+        # criterion never seen in training (weight 0) would leave the intercept, a base rate, to decide.
+        drivers = sorted(
+            (c for c in evidence if c.favours == decision and self.weighs(c)), key=lambda c: -c.weight
+        )
         if not drivers:
-            # Every settled criterion points the other way: only the kind of service could tip it.
             return (
                 "",
                 chance,
                 [
-                    "The criteria checked point one way and the kind of service the other: no decision is "
-                    "suggested; the reviewer decides."
+                    "No criterion the model has learned points to a decision: no decision is suggested; "
+                    "the reviewer decides."
                 ],
             )
         return decision, chance, [f"{c.label}: {c.status} ({c.detail})" for c in drivers[:4]]
+
+    def weighs(self, check: CriterionCheck) -> bool:
+        """Whether the fitted model gives this settled criterion a weight (it was seen in training)."""
+        key = f"{check.key}|{check.status}|{check.favours}"
+        return abs(self.weights.get(key, 0.0)) > 1e-6 or not self.weights
 
     def to_dict(self) -> dict[str, Any]:
         return {

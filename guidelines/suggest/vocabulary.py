@@ -1169,3 +1169,54 @@ ASSOCIATED_WITH_SURGERY = (
 PARTLY_CERTIFIED = (
     r"authorized by the claims administrator|was authorized|certified by the claims administrator"
 )
+
+
+# --- Treatment categories, as the DWC's annual IMR reports group services (issue 15: what to cover first,
+# and the administrators' suggestion-usage page). Family -> category; a family not listed is "Other". ---
+TREATMENT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Pharmaceuticals": (*DRUG_FAMILIES, "other_drug", "topical_compound"),
+    "Physical medicine": (
+        "physical_therapy",
+        "postop_pt",
+        "massage",
+        "work_conditioning",
+        "gym",
+        "rehab_facility",
+        "tens",
+        "hwave",
+        "ics",
+        "nmes",
+        "heat_cold",
+        "cryotherapy",
+        "ultrasound_therapy",
+        "traction",
+        "shockwave",
+    ),
+    "Chiropractic and acupuncture": ("chiropractic", "acupuncture"),
+    "Injections": ("esi", "facet", "rfa", "neurolysis", "tpi", "joint_injection", "hyaluronic", "prp"),
+    "Imaging and electrodiagnostics": (
+        "mri",
+        "ct",
+        "xray",
+        "bone_scan",
+        "emg_ncv",
+        "discography",
+        "eeg",
+        "tpii",
+    ),
+    "Surgery and associated services": ("surgery", "assistant_surgeon", "lab", "scs"),
+    "Laboratory tests": ("uds", "genetic_test"),
+    "DME and supplies": ("dme", "lumbar_support", "medical_supplies"),
+    "Home health": ("home_health",),
+    "Transportation": ("transportation",),
+    "Office visits and referrals": ("consult", "fce", "rom_test"),
+    "Psychology and functional restoration": ("psych_eval", "psych_treatment", "biofeedback", "frp"),
+}
+_CATEGORY_OF = {
+    family: category for category, families in TREATMENT_CATEGORIES.items() for family in families
+}
+
+
+def treatment_category(families: list[str]) -> str:
+    """The DWC-style category of a request, from its most specific treatment family ("Other" if none)."""
+    return next((_CATEGORY_OF[f] for f in families if f in _CATEGORY_OF), "Other")
