@@ -88,6 +88,38 @@ def _negated(mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.negated and not _is_result(m)]
 
 
+# CPMTG "Opioids, on-going management" (page 78): the pain score before and after taking the medication.
+_PAIN_RELIEF = re.compile(
+    r"(?P<a>\d{1,2})\s*/\s*10\s*(?:without|w/o|before)\b[^.;]{0,60}?(?P<b>\d{1,2})\s*/\s*10\s*(?:with|after)\b|"
+    r"(?P<c>\d{1,2})\s*/\s*10\s*(?:with|after)\b[^.;]{0,60}?(?P<d>\d{1,2})\s*/\s*10\s*(?:without|w/o|before)\b|"
+    r"(?:decrease|reduce|reduction|lower|bring)s?d?\b[^.;]{0,40}?from\s*(?P<e>\d{1,2})\s*(?:/\s*10)?\s*to\s*(?P<f>\d{1,2})",
+    re.I,
+)
+
+
+def pain_relief_check(facts: CaseFacts) -> CriterionCheck:
+    """Analgesia from the medication, quantified: pain lower with it than without it (2 points or more)."""
+    label = "Pain relief from the medication quantified"
+    for rec in facts.all_records():
+        for m in _PAIN_RELIEF.finditer(rec.text or ""):
+            g = m.groupdict()
+            without, with_ = (g["a"], g["b"]) if g["a"] else (g["d"], g["c"]) if g["c"] else (g["e"], g["f"])
+            if int(without) - int(with_) >= 2:
+                start = (rec.text or "").rfind(".", 0, m.start()) + 1
+                end = (rec.text or "").find(".", m.end())
+                quote = (rec.text or "")[start : end if end > 0 else None].strip()
+                return CriterionCheck(
+                    "pain_relief",
+                    label,
+                    MET,
+                    f"pain {without}/10 without the medication and {with_}/10 with it",
+                    OVER,
+                    1.0,
+                    [Evidence(quote[:400], rec.title, rec.date)],
+                )
+    return CriterionCheck("pain_relief", label, UNKNOWN, "not quantified in the records", "", 0.0)
+
+
 _UDS_INCONSISTENT = re.compile(UDS_INCONSISTENT, re.I)
 _UDS_CONSISTENT = re.compile(UDS_CONSISTENT, re.I)
 
@@ -606,6 +638,7 @@ _OPIOID = (
     _phase(("acute", "postoperative"), "Acute or post-operative pain"),
     _in_phases(("chronic", "subacute"), _on_case(functional_improvement_check)),
     _in_phases(("chronic", "subacute"), _on_case(uds_result_check)),
+    _in_phases(("chronic", "subacute"), _on_case(pain_relief_check)),
     _in_phases(
         ("chronic", "subacute"),
         Findings(

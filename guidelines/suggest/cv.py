@@ -271,8 +271,8 @@ def fit_packaged(kb: KnowledgeBase, corpus: Path) -> DecisionModel:
         f"{len(gold)} letters, {sum(len(c['items']) for c in gold)} items",
         "by": "python manage.py suggest_cv --write-model (guidelines/suggest/cv.py)",
         "date": dt.date.today().isoformat(),
-        "method": "class-balanced ridge logistic regression over criteria-check outcomes "
-        "and the kind of service (decision.fit)",
+        "method": "class-balanced, sign-constrained ridge logistic regression over settled criteria-check "
+        "outcomes; the kind of service is not a feature (decision.fit)",
         "figures": "cross-validated figures in docs/guidelines.md, never these letters' own fit",
     }
     return model

@@ -106,3 +106,14 @@ def test_rationale_is_prose_without_markers_tokens_or_flags(kb, item, text):
             if s.decision == "Upheld"
             else "Therefore, the request was medically necessary."
         )
+
+
+def test_quantified_pain_relief_from_the_medication_is_a_finding_for_continuing(kb):
+    _, checks = _suggest(
+        kb, "Norco 10/325mg #120", "Pain is 8/10 without medications and 4/10 with medications."
+    )
+    relief = checks["pain_relief"]
+    assert (relief.status, relief.favours) == ("met", "Overturned")
+    assert relief.detail == "pain 8/10 without the medication and 4/10 with it"
+    _, checks = _suggest(kb, "Norco 10/325mg #120", "Pain is 7/10. Medications help somewhat.")
+    assert checks["pain_relief"].status == "unknown"
