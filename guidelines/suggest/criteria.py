@@ -97,17 +97,21 @@ _PAIN_RELIEF = re.compile(
 )
 
 
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+
+
 def pain_relief_check(facts: CaseFacts) -> CriterionCheck:
     """Analgesia from the medication, quantified: pain lower with it than without it (2 points or more)."""
     label = "Pain relief from the medication quantified"
     for rec in facts.all_records():
-        for m in _PAIN_RELIEF.finditer(rec.text or ""):
+        if "/10" not in (rec.text or ""):
+            continue
+        sentences = [x for x in _SENTENCE.split(rec.text) if "/10" in x]
+        for m in (m for sentence in sentences for m in _PAIN_RELIEF.finditer(sentence)):
             g = m.groupdict()
             without, with_ = (g["a"], g["b"]) if g["a"] else (g["d"], g["c"]) if g["c"] else (g["e"], g["f"])
             if int(without) - int(with_) >= 2:
-                start = (rec.text or "").rfind(".", 0, m.start()) + 1
-                end = (rec.text or "").find(".", m.end())
-                quote = (rec.text or "")[start : end if end > 0 else None].strip()
+                quote = m.string.strip()
                 return CriterionCheck(
                     "pain_relief",
                     label,

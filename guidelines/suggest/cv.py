@@ -164,8 +164,8 @@ def score_fold(
 
 
 def decidable(model: DecisionModel, s: Suggestion) -> bool:
-    """Whether a settled criterion the model weighs could carry a decision (``DecisionModel.decide``)."""
-    return any(model.weighs(c) for c in evidence_checks(s.checks))
+    """Whether the settled criteria could carry a decision (``DecisionModel.decide``)."""
+    return bool(evidence_checks(s.checks))
 
 
 def brier(rows: list[tuple[float, str, bool, float]]) -> float:

@@ -101,21 +101,35 @@ class DecisionModel:
                 chance,
                 ["The criteria checked point both ways: no decision is suggested; the reviewer decides."],
             )
-        decision = OVER if p >= 0.5 else UP
-        # A decision rests on settled criteria that point its way *and* that the fitted model weighs: a
-        # criterion never seen in training (weight 0) would leave the intercept, a base rate, to decide.
+        weighed = [c for c in evidence if self.weighs(c)]
+        if weighed:
+            # The fitted weights decide, and the decision must rest on a weighed criterion pointing its way.
+            decision = OVER if p >= 0.5 else UP
+            if not any(c.favours == decision for c in weighed):
+                return (
+                    "",
+                    chance,
+                    [
+                        "No criterion the model has learned points to a decision: no decision is suggested; "
+                        "the reviewer decides."
+                    ],
+                )
+        else:
+            # Only criteria the model never saw in training are settled: their weight would be 0 and the
+            # intercept (a base rate) would decide. Follow the criteria's own clinical direction instead,
+            # when they agree; otherwise abstain.
+            directions = {c.favours for c in evidence}
+            if len(directions) != 1:
+                return (
+                    "",
+                    chance,
+                    ["The criteria checked point both ways: no decision is suggested; the reviewer decides."],
+                )
+            decision = directions.pop()
+        # Learned criteria first, then the guideline's own criteria pointing the same way.
         drivers = sorted(
-            (c for c in evidence if c.favours == decision and self.weighs(c)), key=lambda c: -c.weight
+            (c for c in evidence if c.favours == decision), key=lambda c: (not self.weighs(c), -c.weight)
         )
-        if not drivers:
-            return (
-                "",
-                chance,
-                [
-                    "No criterion the model has learned points to a decision: no decision is suggested; "
-                    "the reviewer decides."
-                ],
-            )
         return decision, chance, [f"{c.label}: {c.status} ({c.detail})" for c in drivers[:4]]
 
     def weighs(self, check: CriterionCheck) -> bool:

@@ -134,12 +134,8 @@ def citation_line(kb: KnowledgeBase, sections: list[SectionMatch], checks: list[
     used = {c.key for c in checks if c.status in (MET, NOT_MET)}
     extra = [
         s
-        for s in kb.sections
-        if s.guideline.key == top.guideline.key
-        and s.key != top.key
-        and used & set(s.supports)
-        and s.section
-        and s.section != top.section
+        for s in kb.by_guideline.get(top.guideline.key, ())
+        if s.key != top.key and used & set(s.supports) and s.section and s.section != top.section
     ]
     # Letters list sections in page order ("Introduction, Physical Medicine"); without pages, the general
     # section (the Introduction's functional-improvement rule) comes first.

@@ -27,11 +27,17 @@ def test_no_settled_criterion_means_no_suggestion():
     assert "no decision is suggested" in drivers[0]
 
 
-def test_a_criterion_the_model_never_learned_does_not_let_the_intercept_decide():
-    """Only an unseen criterion is settled: the intercept (a base rate) would decide, so it abstains."""
-    decision, _, drivers = MODEL.decide(ItemRequest("Home health aide"), [UNSEEN])
+def test_a_criterion_the_model_never_learned_is_not_overruled_by_the_intercept():
+    """Only unseen criteria are settled: the intercept (a base rate) must not decide. Here it leans to
+    Upheld, yet the one settled criterion points to Overturned, and that is what is suggested."""
+    leaning_upheld = DecisionModel(weights=MODEL.weights, bias=-3.0)
+    decision, _, drivers = leaning_upheld.decide(ItemRequest("Home health aide"), [UNSEEN])
+    assert decision == "Overturned"
+    assert drivers[0].startswith("Homebound status documented: met")
+    against = CriterionCheck("transport", "Unable to drive", "not met", "not documented", "Upheld", 1.0)
+    decision, _, drivers = leaning_upheld.decide(ItemRequest("Home health aide"), [UNSEEN, against])
     assert decision == ""
-    assert drivers[0].startswith("No criterion the model has learned points to a decision")
+    assert "point both ways" in drivers[0]
 
 
 def test_the_packaged_model_and_the_page_never_speak_of_base_rates():
