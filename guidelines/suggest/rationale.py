@@ -49,7 +49,7 @@ def _criterion_for(match: SectionMatch, checks: list[CriterionCheck]) -> str:
 
 def _sentence_case(text: str) -> str:
     """Lower-case the first letter to continue a sentence, unless it starts an acronym (GI, NSAIDs, MRI)."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
+    if len(text) > 1 and text[0].isupper() and (text[1].islower() or text[1] == " "):
         return text[0].lower() + text[1:]
     return text
 
@@ -82,6 +82,7 @@ SUBJECTS = {
     "supply_need": "a medical need for the supplies",
     "seizure_or_deterioration": "a seizure, loss of consciousness or neurologic deterioration",
     "eswt_indication": "calcific tendinitis or plantar fasciitis",
+    "pain_relief": "quantified pain relief from the medication",
 }
 # A criterion not met because of what the records do show (a finding, not an absence).
 FINDINGS_AGAINST = {
@@ -150,7 +151,7 @@ def draft_rationale(
     if sections and sections[0].section.role == "fallback":
         parts.append(
             f"The MTUS does not address {_sentence_case(item)}, and no guideline topic on file names it; "
-            f"the {_page_ref(sections[0])} is the starting point, and the evidence relied on should be cited."
+            f"{_page_ref(sections[0])} is the starting point, and the evidence relied on should be cited."
         )
     elif sections:
         top = sections[0]

@@ -100,7 +100,9 @@ def test_non_mtus_citation_says_the_mtus_does_not_address_the_item(kb):
         records=[Record("PR-2", dt.date(2016, 11, 3), "She cannot drive because of her right leg cast.")],
     )
     s = suggest(kb, "Transportation to medical appointments", facts)
-    assert s.rationale.startswith("The MTUS does not address transportation to medical appointments.")
+    assert s.decision == "Overturned"  # the records settle the ODG criterion: she cannot self-transport
+    assert s.rationale.startswith("Yes, the request for Transportation to medical appointments was medically")
+    assert "The MTUS does not address transportation to medical appointments. As noted in the " in s.rationale
     assert "Official Disability Guidelines (ODG), Knee & Leg Chapter, Transportation" in s.rationale
 
 
@@ -118,3 +120,14 @@ def test_bowel_medication_follows_the_opioid_it_accompanies(kb):
     )
     check = next(c for c in suggest(kb, "Colace 100mg #60", no_opioid).checks if c.key == "opioid_prescribed")
     assert check.status == "not met"
+
+
+def test_an_item_nothing_names_gets_the_region_chapter_and_an_honest_draft(kb):
+    s = suggest(kb, "A gadget for the knee", CaseFacts(request_date=DAY))
+    assert s.citations == [ODG + "Knee & Leg Chapter"]
+    assert s.rationale == (
+        "The MTUS does not address a gadget for the knee, and no guideline topic on file names it; the "
+        "Official Disability Guidelines (ODG), Knee & Leg Chapter is the starting point, and the evidence "
+        "relied on should be cited."
+    )
+    assert s.decision == ""
