@@ -305,7 +305,7 @@ def suggestion_usage(top: int = 10) -> tuple[list[CategoryUsage], list[NotHelpfu
                 entry["description"],
                 _category_of(entry["description"]),
                 entry["n"],
-                section.citation if section else "no guideline matched",
+                section.citation if section else ("none" if key == "none" else "a section no longer on file"),
             )
         )
     categories = sorted(by_category.values(), key=lambda u: (-u.total, u.category))
