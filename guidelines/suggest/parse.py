@@ -58,23 +58,25 @@ def detect_regions(text: str) -> list[str]:
 
 def _families(low: str) -> tuple[list[str], str, str]:
     """(families, kind, drug name) found in lower-cased text, most specific first."""
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, str, str, int]] = []
     drug = ""
     for family, names in DRUG_FAMILIES.items():
         hits = find_phrases(low, names)
         if hits:
             pos = min(low.find(h) for h in hits)
-            found.append((pos, family, "drug"))
+            found.append((pos, family, "drug", max(len(h) for h in hits if low.find(h) == pos)))
             if not drug or pos < low.find(drug):
                 drug = min(hits, key=lambda h: low.find(h))
     for family, (kind, phrases) in TREATMENT_FAMILIES.items():
         hits = find_phrases(low, phrases)
         if hits:
             pos = min(low.find(h) for h in hits)
-            found.append((pos, family, kind))
-    found.sort(key=lambda t: t[0])
-    families = [f for _, f, _ in found]
-    kinds = [k for _, _, k in found]
+            # At the same place the longer phrase is the more specific ("ice machine" over "ice").
+            length = max(len(h) for h in hits if low.find(h) == pos)
+            found.append((pos, family, kind, length))
+    found.sort(key=lambda t: (t[0], -t[3]))
+    families = [t[1] for t in found]
+    kinds = [t[2] for t in found]
     kind = kinds[0] if kinds else ""
     # A drug named with a strength outranks incidental words such as "patch" or "support".
     if any(k == "drug" for k in kinds) and kind != "drug":

@@ -432,6 +432,7 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
             "sling",
             "pillow",
             "wheelchair",
+            "transport chair",
             "commode",
             "shower chair",
             "bath chair",
