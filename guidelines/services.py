@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import Count, Max, Q
@@ -21,6 +22,7 @@ from guidelines.suggest.engine import suggest_case_item
 from guidelines.suggest.knowledge import KnowledgeBase, guideline_from_dict, section_from_dict
 from guidelines.suggest.parse import detect_regions, parse_item
 from guidelines.suggest.schema import CaseFacts, Record, Suggestion
+from guidelines.suggest.vocabulary import treatment_category as category_of_families
 
 KB_RECHECK_SECONDS = 30.0
 _lock = threading.Lock()
@@ -109,33 +111,12 @@ def _knowledge_changed(**kwargs) -> None:
     reset_knowledge_base()
 
 
-# The knowledge base's treatment kinds (guidelines/suggest/vocabulary.py), as reports name them.
-TREATMENT_CATEGORIES = {
-    "drug": "Medications",
-    "medications": "Medications",
-    "therapy": "Therapy",
-    "modality": "Therapy",
-    "acupuncture": "Acupuncture",
-    "imaging": "Imaging",
-    "diagnostic": "Diagnostic tests",
-    "lab": "Laboratory tests",
-    "injection": "Injections",
-    "procedure": "Procedures",
-    "surgery": "Surgery",
-    "dme": "Durable medical equipment",
-    "consult": "Consultations and evaluations",
-    "evaluation": "Consultations and evaluations",
-    "psych": "Psychological care",
-    "service": "Services",
-}
-OTHER_CATEGORY = "Other"
-
-
 @lru_cache(maxsize=8192)
 def treatment_category(description: str) -> str:
-    """The treatment category of a disputed item, from the engine's parse of its description: the one
-    place reports (and anything else) get an item's category."""
-    return TREATMENT_CATEGORIES.get(parse_item(description).kind, OTHER_CATEGORY)
+    """The treatment category of a disputed item (the knowledge base's categories, ``vocabulary``), from
+    the engine's parse of its description: the one place reports, the usage page and anything else get
+    an item's category. Computed, never stored."""
+    return category_of_families(parse_item(description).families)
 
 
 def is_mtus_citation(line: str) -> bool:
@@ -260,3 +241,75 @@ def _section_source(section: GuidelineSection) -> dict:
         "pages": section.pages,
         "unverified": section.unverified,
     }
+
+
+# --- Learning from use (issue 15): what reviewers did with the suggestions, by treatment category. ---
+
+# What a feedback row's ``detail`` says was used (set by the fill buttons in suggest.js).
+USAGE_PARTS = {"citation_line": "citation", "decision": "decision", "rationale": "rationale"}
+
+
+@dataclass
+class CategoryUsage:
+    category: str
+    used: dict[str, int] = field(default_factory=lambda: dict.fromkeys(USAGE_PARTS.values(), 0))
+    edited: int = 0
+    not_helpful: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.used.values()) + self.edited + self.not_helpful
+
+    @property
+    def not_helpful_share(self) -> float:
+        return self.not_helpful / self.total if self.total else 0.0
+
+
+@dataclass
+class NotHelpfulItem:
+    description: str
+    category: str
+    count: int
+    suggested: str  # the citation most often suggested when it was marked "Not helpful"
+
+
+def suggestion_usage(top: int = 10) -> tuple[list[CategoryUsage], list[NotHelpfulItem]]:
+    """How often each suggestion was used, edited or marked "Not helpful", by treatment category, and the
+    items most often marked "Not helpful". One grouped query; the category is computed from each item's
+    description by the engine's parser (never stored: one home for the rule)."""
+    rows = (
+        SuggestionFeedback.objects.values("disputed_item__description", "action", "detail", "suggestion_key")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_category: dict[str, CategoryUsage] = {}
+    rejected: dict[str, dict] = {}
+    for row in rows:
+        description = " ".join((row["disputed_item__description"] or "").split())
+        category = treatment_category(description)
+        usage = by_category.setdefault(category, CategoryUsage(category))
+        if row["action"] == FeedbackAction.REJECTED:
+            usage.not_helpful += row["n"]
+            entry = rejected.setdefault(description.lower(), {"description": description, "n": 0, "keys": {}})
+            entry["n"] += row["n"]
+            key = row["suggestion_key"].rsplit(":", 1)[0]
+            entry["keys"][key] = entry["keys"].get(key, 0) + row["n"]
+        elif row["action"] == FeedbackAction.EDITED:
+            usage.edited += row["n"]
+        elif row["detail"] in USAGE_PARTS:
+            usage.used[USAGE_PARTS[row["detail"]]] += row["n"]
+    kb = knowledge_base()
+    items = []
+    for entry in sorted(rejected.values(), key=lambda e: (-e["n"], e["description"].lower()))[:top]:
+        key = max(entry["keys"], key=entry["keys"].get)
+        section = kb.by_key.get(key)
+        items.append(
+            NotHelpfulItem(
+                entry["description"],
+                treatment_category(entry["description"]),
+                entry["n"],
+                section.citation if section else ("none" if key == "none" else "a section no longer on file"),
+            )
+        )
+    categories = sorted(by_category.values(), key=lambda u: (-u.total, u.category))
+    return categories, items

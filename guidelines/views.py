@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
+from rules.contrib.views import permission_required
 
 from cases.models import Case, DisputedItem
 from guidelines import services
@@ -64,3 +65,11 @@ def search(request: HttpRequest) -> HttpResponse:
     results = services.search_sections(query) if query else []
     template = "guidelines/_search_results.html" if request.htmx else "guidelines/search.html"
     return render(request, template, {"q": query, "results": results, "fields": _field_ids(request)})
+
+
+@require_GET
+@permission_required("guidelines.view_suggestion_usage", raise_exception=True)
+def usage(request: HttpRequest) -> HttpResponse:
+    """Administrators: what reviewers did with the suggestions, to learn which ones to improve."""
+    categories, not_helpful = services.suggestion_usage()
+    return render(request, "guidelines/usage.html", {"categories": categories, "not_helpful": not_helpful})

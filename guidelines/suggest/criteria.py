@@ -19,10 +19,15 @@ from .schema import CaseFacts, CriterionCheck, Evidence, ItemRequest, SectionInf
 from .vocabulary import (
     ACUTE_LESION,
     ASSOCIATED_WITH_SURGERY,
+    CANNOT_SELF_TRANSPORT,
     COMPLEXITY,
     CONSERVATIVE_FAILED,
+    CONSTIPATION,
+    ESWT_INDICATION,
     FAMILY_WORDS,
     GI_RISK,
+    HOME_MEDICAL_CARE,
+    HOMEBOUND,
     IMPROVEMENT,
     MECHANICAL,
     NEURO,
@@ -30,13 +35,19 @@ from .vocabulary import (
     NO_IMPROVEMENT,
     NOT_RECOMMENDED_IN_COMPOUNDS,
     OFF_WORK,
+    OPIOID_IN_USE,
     OPIOID_MONITORING,
     PARTLY_CERTIFIED,
     PRIOR_IMAGING,
     RED_FLAGS,
+    SEIZURE_OR_DETERIORATION,
+    SUPPLY_NEED,
     SURGERY,
     SURGICAL_LESION,
     SURGICAL_SPECIALTIES,
+    UDS_CONSISTENT,
+    UDS_INCONSISTENT,
+    UDS_TEST,
     provider_specialty,
 )
 
@@ -75,6 +86,81 @@ def _present(mentions: list[Mention]) -> list[Mention]:
 
 def _negated(mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.negated and not _is_result(m)]
+
+
+# CPMTG "Opioids, on-going management" (page 78): the pain score before and after taking the medication.
+_PAIN_RELIEF = re.compile(
+    r"(?P<a>\d{1,2})\s*/\s*10\s*(?:without|w/o|before)\b[^.;]{0,60}?(?P<b>\d{1,2})\s*/\s*10\s*(?:with|after)\b|"
+    r"(?P<c>\d{1,2})\s*/\s*10\s*(?:with|after)\b[^.;]{0,60}?(?P<d>\d{1,2})\s*/\s*10\s*(?:without|w/o|before)\b|"
+    r"(?:decrease|reduce|reduction|lower|bring)s?d?\b[^.;]{0,40}?from\s*(?P<e>\d{1,2})\s*(?:/\s*10)?\s*to\s*(?P<f>\d{1,2})",
+    re.I,
+)
+
+
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+
+
+def pain_relief_check(facts: CaseFacts) -> CriterionCheck:
+    """Analgesia from the medication, quantified: pain lower with it than without it (2 points or more)."""
+    label = "Pain relief from the medication quantified"
+    for rec in facts.all_records():
+        if "/10" not in (rec.text or ""):
+            continue
+        sentences = [x for x in _SENTENCE.split(rec.text) if "/10" in x]
+        for m in (m for sentence in sentences for m in _PAIN_RELIEF.finditer(sentence)):
+            g = m.groupdict()
+            without, with_ = (g["a"], g["b"]) if g["a"] else (g["d"], g["c"]) if g["c"] else (g["e"], g["f"])
+            if int(without) - int(with_) >= 2:
+                quote = m.string.strip()
+                return CriterionCheck(
+                    "pain_relief",
+                    label,
+                    MET,
+                    f"pain {without}/10 without the medication and {with_}/10 with it",
+                    OVER,
+                    1.0,
+                    [Evidence(quote[:400], rec.title, rec.date)],
+                )
+    return CriterionCheck("pain_relief", label, UNKNOWN, "not quantified in the records", "", 0.0)
+
+
+_UDS_INCONSISTENT = re.compile(UDS_INCONSISTENT, re.I)
+_UDS_CONSISTENT = re.compile(UDS_CONSISTENT, re.I)
+
+
+def uds_result_check(facts: CaseFacts) -> CriterionCheck | None:
+    """The latest urine drug test result: consistent with the prescribed opioid, or not (an aberrant finding).
+
+    "Urine drug screen on 12/20/2016 was negative for hydrocodone" is a test that was done, whose result is
+    inconsistent with the prescription: that points against continuing, it is not a missing test.
+    """
+    mentions = [m for m in find_mentions(facts.all_records(), UDS_TEST) if _is_result(m) or not m.negated]
+    inconsistent = [m for m in mentions if _UDS_INCONSISTENT.search(m.sentence)]
+    consistent = [
+        m for m in mentions if not _UDS_INCONSISTENT.search(m.sentence) and _UDS_CONSISTENT.search(m.sentence)
+    ]
+    label = "Urine drug test results consistent with the prescribed medication"
+    if inconsistent:
+        return CriterionCheck(
+            "uds_consistent",
+            label,
+            NOT_MET,
+            "a urine drug test result inconsistent with the prescribed medication is documented",
+            UP,
+            1.5,
+            _evidence(inconsistent),
+        )
+    if consistent:
+        return CriterionCheck(
+            "uds_consistent",
+            label,
+            MET,
+            "the urine drug test result was consistent",
+            OVER,
+            0.5,
+            _evidence(consistent),
+        )
+    return None
 
 
 def _other(direction: str) -> str:
@@ -555,6 +641,8 @@ _NEURO_SYMPTOMS = Findings(
 _OPIOID = (
     _phase(("acute", "postoperative"), "Acute or post-operative pain"),
     _in_phases(("chronic", "subacute"), _on_case(functional_improvement_check)),
+    _in_phases(("chronic", "subacute"), _on_case(uds_result_check)),
+    _in_phases(("chronic", "subacute"), _on_case(pain_relief_check)),
     _in_phases(
         ("chronic", "subacute"),
         Findings(
@@ -576,7 +664,6 @@ FAMILY_CHECKS: dict[str, tuple[Criterion, ...]] = {
     "mri": _CROSS_SECTIONAL,
     "ct": _CROSS_SECTIONAL,
     "xray": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
-    "bone_scan": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
     "emg_ncv": (*_IMAGING_FINDINGS, _NEURO_SYMPTOMS, *_IMAGING_CONTEXT),
     "opioid": _OPIOID,
     "tramadol": _OPIOID,
@@ -599,6 +686,50 @@ FAMILY_CHECKS: dict[str, tuple[Criterion, ...]] = {
         ),
         Findings("conservative_failed", "Failed conservative care", CONSERVATIVE_FAILED, OVER, 1.0),
     ),
+    # Issue 15 breadth: criteria from the sections cited for these kinds (CPMTG page 77, ODG topics).
+    "laxative": (
+        Findings(
+            "opioid_prescribed",
+            "An opioid is prescribed (opioid-induced constipation)",
+            OPIOID_IN_USE,
+            OVER,
+            2.0,
+            True,
+        ),
+        Findings("constipation", "Constipation documented", CONSTIPATION, OVER, 1.0),
+    ),
+    "home_health": (
+        Findings("homebound", "Homebound status documented", HOMEBOUND, OVER, 1.5, True),
+        Findings("home_medical_care", "Medical treatment needed at home", HOME_MEDICAL_CARE, OVER, 1.0),
+    ),
+    "transportation": (
+        Findings(
+            "cannot_self_transport",
+            "Unable to drive or use public transport",
+            CANNOT_SELF_TRANSPORT,
+            OVER,
+            1.5,
+            True,
+        ),
+    ),
+    "medical_supplies": (
+        Findings("supply_need", "A medical need for the supplies documented", SUPPLY_NEED, OVER, 1.0, True),
+    ),
+    "eeg": (
+        Findings(
+            "seizure_or_deterioration",
+            "Seizure, loss of consciousness or neurologic deterioration",
+            SEIZURE_OR_DETERIORATION,
+            OVER,
+            1.5,
+            True,
+        ),
+    ),
+    "shockwave": (
+        Findings("eswt_indication", "Calcific tendinitis or plantar fasciitis", ESWT_INDICATION, OVER, 1.0),
+        Findings("conservative_failed", "Failed conservative care", CONSERVATIVE_FAILED, OVER, 1.0),
+    ),
+    "bone_scan": (*_IMAGING_FINDINGS, *_IMAGING_CONTEXT),
     "consult": (
         Findings(
             "complexity",

@@ -153,9 +153,7 @@ def score_fold(
     for case in gold:
         for s, item in zip(runs.get(case["case_number"], []), case.get("items", []), strict=False):
             f = features(s.request, s.checks)
-            rows.append(
-                (model.p_overturn(f), item["decision"], bool(evidence_checks(s.checks)), model.p_balanced(f))
-            )
+            rows.append((model.p_overturn(f), item["decision"], decidable(model, s), model.p_balanced(f)))
             pairs.append((s.decision, item["decision"]))
     decided = [(d, g) for d, g in pairs if d]
     figures["all_items"] = len(pairs)
@@ -163,6 +161,11 @@ def score_fold(
     figures["balanced_accuracy_when_decided"] = _balanced(decided)
     figures["brier"] = round(brier(rows), 3)
     return figures, rows
+
+
+def decidable(model: DecisionModel, s: Suggestion) -> bool:
+    """Whether the settled criteria could carry a decision (``DecisionModel.decide``)."""
+    return bool(evidence_checks(s.checks))
 
 
 def brier(rows: list[tuple[float, str, bool, float]]) -> float:
@@ -268,8 +271,8 @@ def fit_packaged(kb: KnowledgeBase, corpus: Path) -> DecisionModel:
         f"{len(gold)} letters, {sum(len(c['items']) for c in gold)} items",
         "by": "python manage.py suggest_cv --write-model (guidelines/suggest/cv.py)",
         "date": dt.date.today().isoformat(),
-        "method": "class-balanced ridge logistic regression over criteria-check outcomes "
-        "and the kind of service (decision.fit)",
+        "method": "class-balanced, sign-constrained ridge logistic regression over settled criteria-check "
+        "outcomes; the kind of service is not a feature (decision.fit)",
         "figures": "cross-validated figures in docs/guidelines.md, never these letters' own fit",
     }
     return model

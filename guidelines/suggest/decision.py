@@ -101,19 +101,41 @@ class DecisionModel:
                 chance,
                 ["The criteria checked point both ways: no decision is suggested; the reviewer decides."],
             )
-        decision = OVER if p >= 0.5 else UP
-        drivers = sorted((c for c in evidence if c.favours == decision), key=lambda c: -c.weight)
-        if not drivers:
-            # Every settled criterion points the other way: only the kind of service could tip it.
-            return (
-                "",
-                chance,
-                [
-                    "The criteria checked point one way and the kind of service the other: no decision is "
-                    "suggested; the reviewer decides."
-                ],
-            )
+        weighed = [c for c in evidence if self.weighs(c)]
+        if weighed:
+            # The fitted weights decide, and the decision must rest on a weighed criterion pointing its way.
+            decision = OVER if p >= 0.5 else UP
+            if not any(c.favours == decision for c in weighed):
+                return (
+                    "",
+                    chance,
+                    [
+                        "No criterion the model has learned points to a decision: no decision is suggested; "
+                        "the reviewer decides."
+                    ],
+                )
+        else:
+            # Only criteria the model never saw in training are settled: their weight would be 0 and the
+            # intercept (a base rate) would decide. Follow the criteria's own clinical direction instead,
+            # when they agree; otherwise abstain.
+            directions = {c.favours for c in evidence}
+            if len(directions) != 1:
+                return (
+                    "",
+                    chance,
+                    ["The criteria checked point both ways: no decision is suggested; the reviewer decides."],
+                )
+            decision = directions.pop()
+        # Learned criteria first, then the guideline's own criteria pointing the same way.
+        drivers = sorted(
+            (c for c in evidence if c.favours == decision), key=lambda c: (not self.weighs(c), -c.weight)
+        )
         return decision, chance, [f"{c.label}: {c.status} ({c.detail})" for c in drivers[:4]]
+
+    def weighs(self, check: CriterionCheck) -> bool:
+        """Whether the fitted model gives this settled criterion a weight (it was seen in training)."""
+        key = f"{check.key}|{check.status}|{check.favours}"
+        return abs(self.weights.get(key, 0.0)) > 1e-6 or not self.weights
 
     def to_dict(self) -> dict[str, Any]:
         return {

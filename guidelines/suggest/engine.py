@@ -12,7 +12,7 @@ from .citation import format_citation
 from .criteria import ASSOCIATED, MET, NOT_MET, run_checks
 from .decision import DecisionModel, default_model
 from .knowledge import KnowledgeBase
-from .match import rank_sections
+from .match import is_fallback, rank_sections
 from .parse import parse_item
 from .rationale import draft_rationale
 from .schema import CaseFacts, CriterionCheck, ItemRequest, SectionMatch, Suggestion
@@ -20,6 +20,10 @@ from .schema import CaseFacts, CriterionCheck, ItemRequest, SectionMatch, Sugges
 log = logging.getLogger(__name__)
 
 NO_MATCH = "No guideline matched this item. Search the knowledge base to find the section to cite."
+MTUS_SILENT = (
+    "No guideline matched this item: the MTUS as stored here does not address it. The ODG chapter for the "
+    "body region is a starting point (8 CCR 9792.21.1); search the knowledge base for the topic to cite."
+)
 
 
 def suggest(
@@ -52,6 +56,8 @@ def suggest(
         checks = []
     decision, confidence, drivers = model.decide(request, checks)
     message = "" if sections else NO_MATCH
+    if sections and is_fallback(sections[0]):
+        message = MTUS_SILENT
     if (
         sections
         and request.kind in ("imaging", "diagnostic")
@@ -128,12 +134,8 @@ def citation_line(kb: KnowledgeBase, sections: list[SectionMatch], checks: list[
     used = {c.key for c in checks if c.status in (MET, NOT_MET)}
     extra = [
         s
-        for s in kb.sections
-        if s.guideline.key == top.guideline.key
-        and s.key != top.key
-        and used & set(s.supports)
-        and s.section
-        and s.section != top.section
+        for s in kb.by_guideline.get(top.guideline.key, ())
+        if s.key != top.key and used & set(s.supports) and s.section and s.section != top.section
     ]
     # Letters list sections in page order ("Introduction, Physical Medicine"); without pages, the general
     # section (the Introduction's functional-improvement rule) comes first.

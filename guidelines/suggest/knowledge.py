@@ -132,6 +132,9 @@ class KnowledgeBase:
             for fam in s.families:
                 self.by_family[fam.lstrip("~")].append(s)
         self.by_key = {s.key: s for s in self.sections}
+        self.by_guideline: dict[str, list[SectionInfo]] = defaultdict(list)
+        for s in self.sections:
+            self.by_guideline[s.guideline.key].append(s)
 
     @classmethod
     def from_dicts(cls, guidelines: list[dict[str, Any]], sections: list[dict[str, Any]]) -> KnowledgeBase:

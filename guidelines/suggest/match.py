@@ -96,9 +96,39 @@ def _in_force(sections: list[SectionInfo], day: dt.date | None) -> list[SectionI
 def rank_sections(
     kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts, limit: int = 8
 ) -> list[SectionMatch]:
-    """Sections for the request, best first, each with the reasons it matched."""
-    if not request.families:
+    """Sections for the request, best first, each with the reasons it matched.
+
+    Every item with a description gets at least a citation: when no section names the treatment, the ODG
+    chapter for the body region (``fallback_sections``), labelled as such.
+    """
+    if not (request.core or request.description).strip():
         return []
+    matches = _rank(kb, request, facts, limit) if request.families else []
+    return matches or fallback_sections(kb, request, facts)
+
+
+FALLBACK_REASONS = (
+    "no section on file names this treatment: the MTUS as stored here does not address it",
+    "starting point: the ODG chapter for the body region (8 CCR 9792.21.1, medical evidence search sequence)",
+)
+
+
+def fallback_sections(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts) -> list[SectionMatch]:
+    """The ODG chapter for the item's body region (else the case's, else Pain (Chronic)), as a fallback."""
+    regions = request.regions or facts.body_regions or detect_regions(" ".join(facts.diagnoses))
+    pointers = [s for s in kb.sections if s.role == "fallback"]
+    chosen = next(
+        (s for r in regions for s in pointers if s.body_regions and s.body_regions[0] == r),
+        next((s for s in pointers if not s.body_regions), None),
+    )
+    return [SectionMatch(chosen, 0.0, list(FALLBACK_REASONS))] if chosen else []
+
+
+def is_fallback(match: SectionMatch) -> bool:
+    return match.section.role == "fallback"
+
+
+def _rank(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts, limit: int) -> list[SectionMatch]:
     candidates = [s for s in kb.candidates(request.families) if s.role == "primary"]
     day = facts.request_date or dt.date.today()  # no request date: the editions in force today
     in_force = _in_force(candidates, day)

@@ -58,23 +58,25 @@ def detect_regions(text: str) -> list[str]:
 
 def _families(low: str) -> tuple[list[str], str, str]:
     """(families, kind, drug name) found in lower-cased text, most specific first."""
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, str, str, int]] = []
     drug = ""
     for family, names in DRUG_FAMILIES.items():
         hits = find_phrases(low, names)
         if hits:
             pos = min(low.find(h) for h in hits)
-            found.append((pos, family, "drug"))
+            found.append((pos, family, "drug", max(len(h) for h in hits if low.find(h) == pos)))
             if not drug or pos < low.find(drug):
                 drug = min(hits, key=lambda h: low.find(h))
     for family, (kind, phrases) in TREATMENT_FAMILIES.items():
         hits = find_phrases(low, phrases)
         if hits:
             pos = min(low.find(h) for h in hits)
-            found.append((pos, family, kind))
-    found.sort(key=lambda t: t[0])
-    families = [f for _, f, _ in found]
-    kinds = [k for _, _, k in found]
+            # At the same place the longer phrase is the more specific ("ice machine" over "ice").
+            length = max(len(h) for h in hits if low.find(h) == pos)
+            found.append((pos, family, kind, length))
+    found.sort(key=lambda t: (t[0], -t[3]))
+    families = [t[1] for t in found]
+    kinds = [t[2] for t in found]
     kind = kinds[0] if kinds else ""
     # A drug named with a strength outranks incidental words such as "patch" or "support".
     if any(k == "drug" for k in kinds) and kind != "drug":
@@ -100,9 +102,13 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
             f for f in fam if f not in diagnostics and f not in ("consult", "dme", "surgery")
         ]
         kind = "imaging" if diagnostics[0] != "emg_ncv" else "diagnostic"
-    if "lab" in fam and ("ekg" in low or "clearance" in low or "labs" in low):
-        fam = ["lab"]
+    if "lab" in fam and re.search(r"ekg|ecg|clearance|labs|chest|cxr|pre-?op", low):
+        fam = ["lab"]  # pre-operative testing: a chest X-ray before surgery is not imaging of the injury
         kind = "lab"
+    if "assistant_surgeon" in fam:
+        return ["assistant_surgeon"], "surgery"  # judged by the complexity of the surgery it assists
+    if "tpii" in fam and "tpi" in fam:
+        fam.remove("tpi")  # impedance imaging locates trigger points; it is not an injection
     if "surgery" in fam and ("massage" in fam or "home_health" in fam):
         fam.remove("surgery")
     if "surgery" in fam:
@@ -116,7 +122,18 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
         fam
         and fam[0] == "consult"
         and len(fam) > 1
-        and fam[1] in ("psych_eval", "fce", "chiropractic", "physical_therapy")
+        and fam[1]
+        in (
+            "psych_eval",
+            "psych_treatment",
+            "fce",
+            "chiropractic",
+            "physical_therapy",
+            "acupuncture",
+            "massage",
+            "frp",
+            "work_conditioning",
+        )
     ):
         fam.pop(0)
     if (
@@ -138,7 +155,10 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
     if "opioid" in fam and fam[0] == "topical":
         fam.remove("opioid")
         fam.insert(0, "opioid")  # a transdermal opioid (Butrans, Duragesic) is judged as an opioid
-    if fam and fam[0] in DRUG_FAMILIES:
+    if not fam and re.search(r"\d\s*(?:mg|mcg|mg/ml)\b|#\s*\d+\s*$", low):
+        # A drug the vocabulary does not name (e.g. sildenafil): still a drug, judged on drug information.
+        fam = ["other_drug"]
+    if fam and (fam[0] in DRUG_FAMILIES or fam[0] == "other_drug"):
         kind = "drug"
     elif fam:
         kind = next((k for f2, (k, _) in TREATMENT_FAMILIES.items() if f2 == fam[0]), kind)
@@ -159,7 +179,7 @@ def parse_item(description: str | None, quantity: int | None = None) -> ItemRequ
     families, kind, drug = _families(low)
     req.families, req.kind = _refine(families, kind, low)
     if req.kind == "drug":
-        req.drug = drug
+        req.drug = drug or (re.findall(r"[a-z][a-z-]{3,}", low) or [""])[0]
     req.regions = detect_regions(core)
     req.sides = [s for s in ("left", "right", "bilateral") if re.search(rf"\b{s}\b", low)]
     req.levels = ["".join(m.groups()) for m in re.finditer(LEVEL_PATTERN, core)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,9 @@ class SectionInfo:
     evidence_note: str = ""
     supports: tuple[str, ...] = ()  # check keys this section is cited for alongside another (e.g. page 8)
 
-    @property
+    @cached_property
     def citation(self) -> str:
+        """Formatted once per section (the knowledge base is read-only once built)."""
         from .citation import format_citation
 
         return format_citation(self.guideline, [self.section] if self.section else [], self.chapter)

@@ -42,7 +42,6 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
             "physio",
             "e-stim",
             "electrical stimulation",
-            "ultrasound therapy",
         ],
     ),
     "chiropractic": (
@@ -107,7 +106,73 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "biofeedback": ("therapy", ["biofeedback"]),
-    "home_health": ("service", ["home health", "home care", "rn", "nurse", "wound care", "home health aide"]),
+    "home_health": (
+        "service",
+        [
+            "home health",
+            "home care",
+            "rn",
+            "nurse",
+            "wound care",
+            "home health aide",
+            "caregiver",
+            "home aide",
+        ],
+    ),
+    # The MTUS does not address these: the knowledge base cites the ODG topic and says so (issue 15).
+    "transportation": (
+        "service",
+        [
+            "transportation",
+            "transport",
+            "medical transportation",
+            "non-emergency medical transportation",
+            "nemt",
+            "taxi",
+            "rides to",
+            "ride to",
+        ],
+    ),
+    "medical_supplies": (
+        "dme",
+        [
+            "gloves",
+            "glove",
+            "wipes",
+            "wipe",
+            "medical supplies",
+            "supplies",
+            "incontinence",
+            "diapers",
+            "underpads",
+            "chux",
+            "bandages",
+            "dressings",
+            "gauze",
+            "pads",
+            "pad",
+        ],
+    ),
+    "assistant_surgeon": (
+        "surgery",
+        ["assistant surgeon", "surgical assistant", "assistant at surgery", "co-surgeon", "first assistant"],
+    ),
+    "ultrasound_therapy": (
+        "modality",
+        ["therapeutic ultrasound", "ultrasound therapy", "ultrasound treatment", "ultrasound treatments"],
+    ),
+    "traction": (
+        "modality",
+        [
+            "traction",
+            "traction unit",
+            "cervical traction",
+            "lumbar traction",
+            "home traction",
+            "over the door traction",
+            "saunders",
+        ],
+    ),
     "gym": ("service", ["gym membership", "gym", "health club", "ymca", "pool membership"]),
     "heat_cold": (
         "modality",
@@ -122,6 +187,14 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
             "cold pack",
             "ice pack",
             "heat wrap",
+            "heat and ice",
+            "heat and cold",
+            "ice and heat",
+            "hot and cold",
+            "hot/cold packs",
+            "hot packs",
+            "ice",
+            "heat",
         ],
     ),
     "cryotherapy": (
@@ -140,13 +213,36 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
     "tens": ("modality", ["tens", "transcutaneous electrical nerve stimulation", "tens unit"]),
     "hwave": ("modality", ["h-wave", "h wave"]),
     "ics": ("modality", ["interferential", "ics unit", "if unit"]),
-    "nmes": ("modality", ["nmes", "neuromuscular electrical stimulation", "ems unit"]),
-    "shockwave": ("modality", ["shockwave", "shock wave", "eswt"]),
+    "nmes": (
+        "modality",
+        [
+            "nmes",
+            "neuromuscular electrical stimulation",
+            "ems unit",
+            "ems",
+            "electrical muscle stimulation",
+            "electric muscle stimulation",
+            "muscle stimulator",
+        ],
+    ),
+    "shockwave": (
+        "modality",
+        [
+            "shockwave",
+            "shock wave",
+            "eswt",
+            "extracorporeal shockwave",
+            "extracorporeal shock wave",
+            "shockwave therapy",
+        ],
+    ),
     "prp": ("injection", ["platelet rich plasma", "platelet-rich plasma", "prp"]),
     "mri": ("imaging", ["mri", "magnetic resonance imaging", "mr arthrogram", "mra"]),
     "ct": ("imaging", ["ct", "ct scan", "computed tomography", "cat scan"]),
     "xray": ("imaging", ["x-ray", "x-rays", "xray", "xrays", "radiograph", "radiographs", "films"]),
-    "bone_scan": ("imaging", ["bone scan"]),
+    "bone_scan": ("imaging", ["bone scan", "bone scintigraphy", "three phase bone scan"]),
+    "eeg": ("diagnostic", ["eeg", "electroencephalogram", "electroencephalography", "qeeg"]),
+    "tpii": ("diagnostic", ["trigger point impedance imaging", "tpii", "impedance imaging"]),
     "emg_ncv": (
         "diagnostic",
         [
@@ -188,8 +284,21 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
             "electrocardiogram",
             "ecg",
             "chest x-ray",
+            "chest xray",
+            "chest radiograph",
+            "cxr",
             "medical clearance",
             "preoperative clearance",
+            "pre-operative clearance",
+            "pre-op clearance",
+            "surgical clearance",
+            "preoperative testing",
+            "pre-operative testing",
+            "bmp",
+            "cmp",
+            "pt/inr",
+            "ptt",
+            "urinalysis",
         ],
     ),
     "genetic_test": ("lab", ["genetic testing", "cytokine dna"]),
@@ -283,6 +392,13 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
             "neurosurgeon",
             "surgeon",
             "evaluation",
+            "initial examination",
+            "initial exam",
+            "examination",
+            "re-evaluation",
+            "reevaluation",
+            "re-examination",
+            "new patient visit",
         ],
     ),
     "fce": (
@@ -316,6 +432,7 @@ TREATMENT_FAMILIES: dict[str, tuple[str, list[str]]] = {
             "sling",
             "pillow",
             "wheelchair",
+            "transport chair",
             "commode",
             "shower chair",
             "bath chair",
@@ -593,6 +710,21 @@ DRUG_FAMILIES: dict[str, list[str]] = {
         "amitiza",
         "movantik",
         "relistor",
+        "linzess",
+        "linaclotide",
+        "lubiprostone",
+        "naloxegol",
+        "methylnaltrexone",
+        "dulcolax",
+        "bisacodyl",
+        "sennosides",
+        "peri-colace",
+        "polyethylene glycol",
+        "stool softener",
+        "stool softeners",
+        "laxative",
+        "laxatives",
+        "bowel medication",
     ],
 }
 
@@ -970,7 +1102,60 @@ FAMILY_WORDS = {
     "psych_treatment": ["psychotherapy", "cognitive behavioral", "cbt"],
 }
 # Phrases of a documented monitoring programme for opioids (urine drug tests, CURES, an agreement).
+# Issue 15 breadth: what the records show for the kinds the MTUS does not address (ODG criteria).
+OPIOID_IN_USE = [
+    "opioid",
+    "opioids",
+    "narcotic",
+    "narcotics",
+    *DRUG_FAMILIES["opioid"],
+    *DRUG_FAMILIES["tramadol"],
+]
+CONSTIPATION = ["constipation", "constipated", "opioid-induced constipation", "hard stools", "straining"]
+HOMEBOUND = [
+    "homebound",
+    "home bound",
+    "bedbound",
+    "bed bound",
+    "unable to leave the home",
+    "confined to home",
+]
+HOME_MEDICAL_CARE = ["wound care", "dressing changes", "iv antibiotics", "skilled nursing", "home therapy"]
+CANNOT_SELF_TRANSPORT = [
+    "unable to drive",
+    "cannot drive",
+    "can't drive",
+    "not able to drive",
+    "not driving",
+    "no transportation",
+    "non-weight bearing",
+    "non weight bearing",
+]
+SEIZURE_OR_DETERIORATION = [
+    "seizure",
+    "seizures",
+    "loss of consciousness",
+    "syncope",
+    "deterioration",
+    "worsening cognition",
+    "altered mental status",
+]
+ESWT_INDICATION = ["calcific", "calcifying", "calcific tendinitis", "plantar fasciitis"]
+SUPPLY_NEED = ["wound", "incontinence", "incontinent", "catheter", "ostomy", "dressing", "skin breakdown"]
 OPIOID_MONITORING = ["urine drug", "cures", "opioid agreement", "pain agreement", "consistent"]
+# A urine drug test and its result: "UDS on 12/20/2016 was negative for hydrocodone" is a test that was done
+# whose result is inconsistent with the prescription (a finding), not an absent test.
+UDS_TEST = ["urine drug", "uds", "udt", "drug screen", "urine toxicology", "tox screen"]
+UDS_INCONSISTENT = (
+    r"\binconsistent\b|\baberrant\b|"
+    r"negative for (?:the |his |her )?(?:prescribed |expected )?(?:opioids?|opiates?|hydrocodone|oxycodone|"
+    r"tramadol|morphine|hydromorphone|oxymorphone|tapentadol|methadone|fentanyl|buprenorphine|codeine)|"
+    r"positive for (?:non-?prescribed |illicit )?(?:cocaine|marijuana|thc|cannabis|methamphetamine|"
+    r"amphetamines?|heroin|benzodiazepines?|alcohol|ethanol)"
+)
+UDS_CONSISTENT = (
+    r"(?<!in)consistent with (?:the |his |her )?(?:prescribed|prescription|current)|\bconsistent\b"
+)
 # Imaging findings a surgery can correct.
 SURGICAL_LESION = ["tear", "herniation", "stenosis", "fracture", "instability", "impingement", "compression"]
 # A consultation is indicated when the diagnosis is uncertain or complex, or surgery is considered.
@@ -979,9 +1164,60 @@ COMPLEXITY = [*SURGERY, "uncertain", "complex", "persistent", "worsening"]
 # Item descriptions of a service tied to a surgery requested in the same case.
 ASSOCIATED_WITH_SURGERY = (
     r"associated surgical|post-?op|postoperative|pre-?op|preoperative|medical clearance|"
-    r"labs to include|\bekg\b|chest x-ray"
+    r"labs to include|\bekg\b|\becg\b|chest x-?ray|assistant surgeon|surgical assistant|\bsling\b"
 )
 # Item descriptions that say the claims administrator already certified part of the request.
 PARTLY_CERTIFIED = (
     r"authorized by the claims administrator|was authorized|certified by the claims administrator"
 )
+
+
+# --- Treatment categories, as the DWC's annual IMR reports group services (issue 15: what to cover first,
+# and the administrators' suggestion-usage page). Family -> category; a family not listed is "Other". ---
+TREATMENT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Pharmaceuticals": (*DRUG_FAMILIES, "other_drug", "topical_compound"),
+    "Physical medicine": (
+        "physical_therapy",
+        "postop_pt",
+        "massage",
+        "work_conditioning",
+        "gym",
+        "rehab_facility",
+        "tens",
+        "hwave",
+        "ics",
+        "nmes",
+        "heat_cold",
+        "cryotherapy",
+        "ultrasound_therapy",
+        "traction",
+        "shockwave",
+    ),
+    "Chiropractic and acupuncture": ("chiropractic", "acupuncture"),
+    "Injections": ("esi", "facet", "rfa", "neurolysis", "tpi", "joint_injection", "hyaluronic", "prp"),
+    "Imaging and electrodiagnostics": (
+        "mri",
+        "ct",
+        "xray",
+        "bone_scan",
+        "emg_ncv",
+        "discography",
+        "eeg",
+        "tpii",
+    ),
+    "Surgery and associated services": ("surgery", "assistant_surgeon", "lab", "scs"),
+    "Laboratory tests": ("uds", "genetic_test"),
+    "DME and supplies": ("dme", "lumbar_support", "medical_supplies"),
+    "Home health": ("home_health",),
+    "Transportation": ("transportation",),
+    "Office visits and referrals": ("consult", "fce", "rom_test"),
+    "Psychology and functional restoration": ("psych_eval", "psych_treatment", "biofeedback", "frp"),
+}
+_CATEGORY_OF = {
+    family: category for category, families in TREATMENT_CATEGORIES.items() for family in families
+}
+
+
+def treatment_category(families: list[str]) -> str:
+    """The DWC-style category of a request, from its most specific treatment family ("Other" if none)."""
+    return next((_CATEGORY_OF[f] for f in families if f in _CATEGORY_OF), "Other")

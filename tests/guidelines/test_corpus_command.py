@@ -35,5 +35,9 @@ def test_writes_predictions_in_the_scorers_format(tmp_path, loaded_guidelines, f
     )
     assert pt["citations"][-1].startswith("Non-MTUS Citation Official Disability Guidelines (ODG)")
     assert pt["decision"] == "Upheld"
-    # Nothing settled from the records: no decision is suggested (the scorer counts it as a miss).
-    assert (unknown["citations"], unknown["decision"]) == ([], "")
+    # An item no section names still gets a citation: the ODG chapter for the case's body region (the MTUS
+    # as stored does not address it); nothing settled from the records, so no decision is suggested.
+    assert unknown["citations"] == [
+        "Non-MTUS Citation Official Disability Guidelines (ODG), Low Back Chapter"
+    ]
+    assert unknown["decision"] == ""

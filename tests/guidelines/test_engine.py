@@ -81,11 +81,22 @@ def test_labelled_items(kb, item, text, day, injury, decision, citation):
     assert s.decision == decision
 
 
-@pytest.mark.parametrize("text", ["", None, "asdkjh qwe", "Three months coverage of Viagra 50mg"])
-def test_bad_or_unknown_items_say_no_guideline_matched(kb, text):
+@pytest.mark.parametrize(
+    "text, citation",
+    [
+        ("", None),
+        (None, None),
+        ("asdkjh qwe", "Non-MTUS Citation Official Disability Guidelines (ODG), Pain (Chronic) Chapter"),
+        # No request date: today's MTUS, whose Drug Formulary covers every drug, listed or not.
+        ("Three months coverage of Viagra 50mg", "MTUS Drug Formulary 2018"),
+    ],
+)
+def test_bad_or_unknown_items_say_no_guideline_matched(kb, text, citation):
+    """An empty item gets nothing; any other gets a citation, saying when the MTUS does not address it."""
     s = suggest(kb, text, CaseFacts(records=[Record("Empty", None, "")]))
-    assert s.sections == []
-    assert "No guideline matched" in s.message
+    assert (s.citations[0] if s.sections else None) == citation
+    if citation is None or "ODG" in citation:
+        assert "No guideline matched" in s.message
     # Nothing settled from the records: no decision is suggested, and the reviewer is told why.
     assert s.decision == ""
     assert s.drivers == [
@@ -95,7 +106,7 @@ def test_bad_or_unknown_items_say_no_guideline_matched(kb, text):
 
 
 def test_no_records_and_no_dates_degrade_gracefully(kb):
-    s = suggest(kb, "Physical therapy", None)
+    s = suggest(kb, "Physical therapy", CaseFacts(request_date=dt.date(2016, 12, 1)))
     assert s.sections and s.rationale
     # With nothing to read, every therapy criterion is unknown, and says why.
     assert [(c.key, c.status, c.detail) for c in s.checks] == [

@@ -69,15 +69,17 @@ def test_each_match_says_why(kb):
     assert any("in force" in r for r in top.reasons)
 
 
-def test_unknown_treatment_matches_nothing(kb):
-    assert _rank(kb, "Three months coverage of Viagra 50mg") == []
+def test_unknown_treatment_gets_the_odg_chapter_for_its_region_flagged_as_a_fallback(kb):
+    matches = _rank(kb, "Three months coverage of a gadget for the left knee")
+    assert [m.citation for m in matches] == [
+        "Non-MTUS Citation Official Disability Guidelines (ODG), Knee & Leg Chapter"
+    ]
+    assert any("does not address" in r for r in matches[0].reasons)
     assert _rank(kb, "") == []
 
 
 def test_missing_current_edition_falls_back_to_latest_on_file_and_says_so(kb):
-    matches = _rank(kb, "Physical therapy for the lumbar spine", dt.date(2026, 1, 5))
-    assert (
-        matches[0].citation
-        == "MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical medicine treatment"
-    )
+    # No ACOEM-based (2017) edition on file covers cytokine DNA testing: the latest MTUS edition, flagged.
+    matches = _rank(kb, "Cytokine DNA testing", dt.date(2026, 1, 5))
+    assert matches[0].section.guideline.is_mtus and matches[0].section.guideline.year == 2016
     assert any("latest edition on file" in r for r in matches[0].reasons)

@@ -92,3 +92,24 @@ def test_bad_input_never_raises(text):
 def test_transdermal_opioid_is_an_opioid_not_a_topical():
     assert parse_item("Butrans patch 10mcg #4").families[0] == "opioid"
     assert parse_item("Lidoderm 5% patch #30").families[0] == "topical"
+
+
+@pytest.mark.parametrize(
+    "text, family",
+    [
+        ("Ice machine rental", "cryotherapy"),  # the longer phrase at the same place wins over "ice"
+        ("Heat and ice for the low back", "heat_cold"),
+        ("Transport chair", "dme"),
+        ("Transportation to and from appointments", "transportation"),
+        ("Assistant surgeon for the knee arthroscopy", "assistant_surgeon"),
+        ("Labs to include: Chest X-ray", "lab"),
+        ("Trigger point impedance imaging", "tpii"),
+        ("Electrical muscle stimulation unit", "nmes"),
+        ("Linzess 145mcg #30", "laxative"),
+        ("Sildenafil 50mg #10", "other_drug"),
+        ("Initial examination", "consult"),
+        ("Six visits of acupuncture", "acupuncture"),
+    ],
+)
+def test_issue_15_kinds_parse_to_their_family(text, family):
+    assert parse_item(text).families[0] == family

@@ -189,10 +189,10 @@ def test_turnaround_by_review_type(determinations):
 def test_upheld_and_overturned_by_treatment_category(determinations):
     # In force: A's amendment (Norco Overturned), not its first version (Upheld); F is outside.
     assert decisions_by_category(PERIOD).rows == [
-        ["Medications", 3, 1, 2, 33.3, 66.7],
-        ["Imaging", 2, 1, 1, 50.0, 50.0],
+        ["Pharmaceuticals", 3, 1, 2, 33.3, 66.7],
+        ["Imaging and electrodiagnostics", 2, 1, 1, 50.0, 50.0],
         ["Injections", 1, 1, 0, 100.0, 0.0],
-        ["Therapy", 1, 1, 0, 100.0, 0.0],
+        ["Physical medicine", 1, 1, 0, 100.0, 0.0],
     ]
 
 
