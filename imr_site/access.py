@@ -77,6 +77,10 @@ RULES: dict[str, tuple[str, dict[str, str]] | str] = {
     "login": expect("GET", "200", anonymous="200"),
     "logout": expect("POST", LOGIN),
     "keepalive": expect("GET", "204"),
+    # Every logged-in user may enrol an authenticator app (required for administrators and officers).
+    "two_factor_setup": expect("GET", "200"),
+    # Only someone with an enrolled device verifies; the others are sent to enrol.
+    "two_factor_verify": expect("GET", REDIRECT, administrator="200", security="200", superuser="200"),
     "healthz": expect("GET", "200", anonymous="200"),
     "readyz": expect("GET", "200", anonymous="200"),
     "audit:log": expect("GET", "403", administrator="200", security="200", superuser="200"),

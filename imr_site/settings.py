@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django_guid",
     "csp",
     "axes",
+    # Two-factor authentication: TOTP devices (imr_site/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "audit",
     "cases",
     "reviews",
@@ -79,8 +82,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session given its second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Protected health information: every page needs a login except the login page itself.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Administrators and security officers (and anyone enrolled) give a TOTP code before any page.
+    "imr_site.two_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -135,6 +142,8 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The issuer name an authenticator app shows beside the account (django-otp).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="IMR workflow")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

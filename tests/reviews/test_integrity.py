@@ -19,6 +19,7 @@ from reviews.models import DeterminationLetter, Review, ReviewStatus
 from reviews.workspace import amendments, signoff
 from reviews.workspace.errors import WorkspaceError
 from tests import factories
+from tests.auth import log_in
 from tests.reviews.conftest import complete
 
 
@@ -38,7 +39,7 @@ def signed(review):
 def test_the_admin_site_cannot_add_or_change_reviews_letters_or_their_history(
     client, who, admin_user, superuser, review
 ):
-    client.force_login(admin_user if who == "administrator" else superuser)
+    log_in(client, admin_user if who == "administrator" else superuser)
     other_case = factories.CaseFactory()
     forged = {
         "case": review.case.pk,
@@ -155,7 +156,7 @@ def test_reassigning_during_qa_voids_the_review_and_the_new_reviewer_signs_its_o
     assert not DeterminationLetter.objects.exists()
 
     # The removed reviewer no longer sees the case, its records or its letters.
-    client.force_login(removed.user)
+    log_in(client, removed.user)
     case_number = review.case.case_number
     assert client.get(reverse("reviews:workspace", args=[case_number])).status_code == 404
     assert client.get(reverse("reviews:letter_preview", args=[case_number])).status_code == 404
@@ -172,7 +173,7 @@ def test_reassigning_during_qa_voids_the_review_and_the_new_reviewer_signs_its_o
     assert (fresh.status, fresh.signed_by) == (ReviewStatus.SIGNED, newcomer.user)
     letter = DeterminationLetter.objects.get()
     assert letter.review == fresh
-    client.force_login(removed.user)
+    log_in(client, removed.user)
     download = reverse("reviews:letter_download", args=[case_number, letter.version])
     assert client.get(download).status_code == 404
 
@@ -312,7 +313,7 @@ def officer(db):
 def test_the_security_officer_manages_users_never_superuser_and_is_recorded(client, officer, reviewer):
     from django.contrib.admin.models import LogEntry
 
-    client.force_login(officer)
+    log_in(client, officer)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
     assert client.get(reverse("admin:reviews_review_changelist")).status_code == 403
     user = reviewer.user
