@@ -31,6 +31,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from imr_site.roles import is_administrator, is_security_officer
 
 DEVICE_NAME = "Authenticator app"
+# The demo's published key (README), for the demo logins only; never loaded when IMR_ENV=production.
+DEMO_TOTP_KEY_BASE32 = "NFWXELLEMVWW6LLUN52HALLLMV4S2MBR"
+DEMO_TOTP_USERNAMES = ("admin", "security")
 
 
 def second_factor_required(user) -> bool:
@@ -165,3 +168,27 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}, status=status
     )
+
+
+def load_demo_devices() -> list[str]:
+    """The demo logins that need a second factor get an authenticator device with the README's key, so the
+    demo runs without enrolling a phone. Refused in production: the key is published."""
+    from django.contrib.auth import get_user_model
+
+    if settings.PRODUCTION:
+        return ["two-factor: no demo devices in production; administrators enrol at /accounts/two-factor/"]
+    key = base64.b32decode(DEMO_TOTP_KEY_BASE32).hex()
+    lines = []
+    for user in get_user_model().objects.filter(username__in=DEMO_TOTP_USERNAMES).order_by("username"):
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
+            lines.append(f"two-factor: demo device for {user.username}")
+    return lines
+
+
+def current_code(user) -> str:
+    """The code the user's device shows now (the demo's ``manage.py totp_code``)."""
+    from django_otp.oath import totp
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
