@@ -158,10 +158,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # admin site); after AXES_FAILURE_LIMIT failures in a row for a username or an address, it is locked for
 # AXES_COOLOFF_HOURS, even with the right password, and the lockout is recorded. An administrator
 # unlocks earlier with ``manage.py axes_reset_username <username>``.
-# Counted per username (guessing one account's password) and per client address (trying many accounts).
+# Counted per username and client address together: guessing one account's password from one place
+# locks that account from that place, while a hospital's whole site behind one NAT address is never
+# locked out by one person's typos (nor by an attacker spraying names from it). Administrators and
+# security officers also need their second factor (imr_site/two_factor.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # One row per failed login (who, address, browser, when) kept after a lockout is reset.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

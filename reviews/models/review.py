@@ -25,7 +25,7 @@ class ReviewStatus(models.TextChoices):
     IN_QA = "in_qa", "In quality assurance"
     SIGNED = "signed", "Signed"
     SUPERSEDED = "superseded", "Superseded by an amendment"
-    VOIDED = "voided", "Voided: the case was reassigned"
+    VOIDED = "voided", "Voided: the case was reassigned or withdrawn"
 
 
 class FrozenReviewError(Exception):

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from cases.models import Case, CaseStatus
 from cases.services import transition_case
 from imr_site.text import text_problem
-from reviews.models import Assignment, Decision, FrozenReviewError, ItemDecision, Review
+from reviews.models import Assignment, Decision, FrozenReviewError, ItemDecision, Review, ReviewStatus
 from reviews.workspace.errors import InvalidInput, WorkspaceError, require_case_under_review
 
 SUMMARY_KEY = "clinical_summary"
@@ -88,6 +88,8 @@ def active_assignment(case: Case) -> Assignment | None:
 
 
 def _require_editor(user, review: Review) -> None:
+    if review.status == ReviewStatus.VOIDED:
+        require_case_under_review(review.case)  # withdrawn: say so, rather than only "voided"
     if review.is_frozen:
         raise FrozenReviewError(f"{review} is {review.get_status_display().lower()}; it cannot change.")
     if review.is_in_qa:

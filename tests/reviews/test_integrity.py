@@ -215,10 +215,27 @@ def test_a_withdrawn_case_takes_no_drafts_and_no_sign_off_with_clear_messages(
     signed = reviewer_client.post(
         reverse("reviews:sign_off", args=[case_number]), {"base_revision": review.revision, "confirm": "on"}
     )
-    assert signed.status_code == 400
-    assert "is withdrawn: its review can no longer change" in signed.content.decode()
+    # Withdrawing voided the draft: sign-off sends the reviewer back to the workspace, saying so.
+    assert signed.status_code == 302
+    page = reviewer_client.get(signed["Location"]).content.decode()
+    assert "The review is voided: the case was reassigned or withdrawn." in page
     review.refresh_from_db()
-    assert review.status == ReviewStatus.DRAFT and "More text" not in review.clinical_summary
+    assert review.status == ReviewStatus.VOIDED and "More text" not in review.clinical_summary
+
+
+def test_withdrawing_a_case_voids_its_open_draft_and_keeps_it_readable(review, admin_user):
+    """The claims administrator authorised the treatment: the draft can never be signed, and stays."""
+    complete(review)
+    summary = review.clinical_summary
+    transition_case(review.case, "withdraw", by=admin_user, reason="Treatment authorised")
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.VOIDED
+    assert (review.voided_by, review.void_reason) == (
+        admin_user,
+        "The case was withdrawn. Treatment authorised",
+    )
+    assert review.clinical_summary == summary
+    assert review.history.first().status == ReviewStatus.VOIDED, "the change is in the review's history"
 
 
 # -- before acceptance: only what is needed to accept or decline -----------------------------------
