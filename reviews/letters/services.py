@@ -189,6 +189,14 @@ def _claim(letter_id: int, renderer_gone: bool = False) -> tuple[DeterminationLe
     return letter, letter.claim
 
 
+def _record_history(letter_id: int, reason: str) -> None:
+    """The worker changes a letter with conditional UPDATEs (only the run holding the claim may), which
+    django-simple-history does not see: add the row to the letter's change history here."""
+    letter = DeterminationLetter.objects.filter(pk=letter_id).first()
+    if letter is not None:
+        DeterminationLetter.history.bulk_history_create([letter], update=True, default_change_reason=reason)
+
+
 def _still_mine(letter_id: int, token: str):
     return DeterminationLetter.objects.filter(pk=letter_id, status=LetterStatus.RENDERING, claim=token)
 
@@ -254,9 +262,10 @@ def _produce(letter_id: int) -> RenderOutcome:
         mark_failed(letter_id, str(exc), token=token)
         return RenderOutcome(letter_id, done=False, detail="failed")
     except TRANSIENT_ERRORS as exc:
-        _still_mine(letter_id, token).update(
+        if _still_mine(letter_id, token).update(
             status=LetterStatus.QUEUED, error=f"Attempt {letter.attempts}: {readable_error(exc)}"
-        )
+        ):
+            _record_history(letter_id, "render failed for a passing reason; queued again")
         raise TransientLetterError(readable_error(exc)) from exc
     except Exception as exc:
         mark_failed(letter_id, f"Rendering failed: {readable_error(exc)}", token=token)
@@ -273,6 +282,8 @@ def _produce(letter_id: int) -> RenderOutcome:
         rendered_at=timezone.now(),
         error="",
     )
+    if won:
+        _record_history(letter_id, "rendered")
     if not won:
         letter.file.storage.delete(stored_name)
         logger.info("letter %s: another run finished first; discarded this copy", letter_id)
@@ -299,6 +310,7 @@ def mark_failed(letter_id: int, error: str, token: str | None = None) -> bool:
         rows = rows.filter(claim=token)
     done = rows.update(status=LetterStatus.FAILED, error=error) > 0
     if done:
+        _record_history(letter_id, "failed")
         logger.warning("letter %s failed", letter_id)
     return done
 

@@ -432,3 +432,21 @@ def test_beat_runs_the_sweep_and_workers_know_both_task_names():
     assert {"reviews.render_letter", "reviews.sweep_letters"} <= set(worker["tasks"])
     assert worker["render_acks_late"] is True
     assert "reviews.sweep_letters" in worker["beat"]
+
+
+# -- the change history -------------------------------------------------------------------------------
+
+
+def test_every_status_the_worker_gives_a_letter_is_in_its_change_history(
+    review, django_capture_on_commit_callbacks
+):
+    letter = issue(review, capture=django_capture_on_commit_callbacks)
+    statuses = list(letter.history.order_by("history_date", "history_id").values_list("status", flat=True))
+    assert statuses == [LetterStatus.QUEUED, LetterStatus.RENDERING, LetterStatus.READY]
+    assert letter.history.latest("history_date").history_change_reason == "rendered"
+
+
+def test_a_failed_letter_shows_the_failure_in_its_change_history(review, django_capture_on_commit_callbacks):
+    review.decisions.filter(decision="Overturned").update(decision="")
+    letter = issue(review, capture=django_capture_on_commit_callbacks)
+    assert letter.history.latest("history_date").status == LetterStatus.FAILED
