@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -116,9 +115,22 @@ def start_review(case: Case, reviewer_user) -> Review:
         locked_case = Case.objects.select_for_update().get(pk=case.pk)
         review = current_review(case)
         if review is None:
-            version = (case.reviews.aggregate(v=Max("version"))["v"] or 0) + 1
+            previous = case.reviews.order_by("-version").first()
+            amends = {}
+            if previous is not None and previous.status == ReviewStatus.VOIDED and previous.supersedes_id:
+                # The voided draft was an amendment: this version amends the same signed one, for the
+                # same reason.
+                amends = {
+                    "supersedes_id": previous.supersedes_id,
+                    "amendment_reason": previous.amendment_reason,
+                    "amended_by_id": previous.amended_by_id,
+                }
             review = Review.objects.create(
-                case=case, version=version, reviewer=assignment.reviewer, assignment=assignment
+                case=case,
+                version=(previous.version if previous else 0) + 1,
+                reviewer=assignment.reviewer,
+                assignment=assignment,
+                **amends,
             )
         _ensure_decisions(review)
         # Under the case lock, so two requests starting the case at once start the review only once.

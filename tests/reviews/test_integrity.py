@@ -137,6 +137,20 @@ def test_the_admin_site_shows_a_signed_case_read_only(signed, admin_client):
     assert case.claims_administrator == "Example Claims Services"
 
 
+def test_a_reassigned_amendment_is_continued_by_a_version_that_amends_the_same_signed_one(signed, admin_user):
+    amendment = amendments.amend(signed.case, by=admin_user, reason="Item description was mistyped")
+    newcomer = factories.reviewer_with_credentials()
+    assignment_services.reassign(signed.case, newcomer, by=admin_user, reason="Reviewer on leave")
+    amendment.refresh_from_db()
+    assert amendment.status == ReviewStatus.VOIDED
+
+    assignment_services.accept_assignment(signed.case.assignments.active().get(), by=newcomer.user)
+    successor = signed.case.reviews.live().get()
+    assert successor.version == amendment.version + 1
+    assert successor.supersedes == signed, "links back to the signed version it amends"
+    assert (successor.amendment_reason, successor.amended_by) == ("Item description was mistyped", admin_user)
+
+
 # -- reassignment during review or QA --------------------------------------------------------------
 def test_reassigning_during_qa_voids_the_review_and_the_new_reviewer_signs_its_own_version(
     review, qa_user, admin_user, settings, client
