@@ -25,6 +25,9 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", "Login"
     LOGIN_FAILED = "login_failed", "Failed login"
     LOGOUT = "logout", "Logout"
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", "Two-factor device enrolled"
+    TWO_FACTOR_VERIFIED = "2fa_verified", "Two-factor code accepted"
+    TWO_FACTOR_FAILED = "2fa_failed", "Wrong two-factor code"
 
 
 class AppendOnlyError(Exception):

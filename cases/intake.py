@@ -312,7 +312,8 @@ def _fmt_path(prefix: str, index: int, parts: Iterable[Any]) -> str:
             out += f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
-    return out
+    # A problem with the case as a whole (not an object, a database refusal) still names where it is.
+    return out or "case"
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -521,7 +522,11 @@ def import_payload(data: Any, resolve_file: FileResolver | None, by=None) -> Imp
                 outcome.case = create_case(payload, files, by=by)
             except DatabaseError as exc:
                 # Validation should have caught it; if not, this case is reported and the rest go on.
-                outcome.errors = [IntakeError("", f"the database refused the case ({type(exc).__name__})")]
+                outcome.errors = [
+                    IntakeError(
+                        _fmt_path(prefix, index, []), f"the database refused the case ({type(exc).__name__})"
+                    )
+                ]
         report.outcomes.append(outcome)
     return report
 

@@ -13,12 +13,13 @@ from rules.contrib.views import permission_required
 from cases.models import Case, DisputedItem
 from guidelines import services
 from guidelines.models import FeedbackAction
+from imr_site.permissions import object_permission_required
 
 _FIELD_ID = re.compile(r"^[A-Za-z][\w\-:.]{0,80}$")
 FIELD_PARAMS = ("guideline_field", "rationale_field", "decision_field")
 
 
-def _visible_item(request: HttpRequest, item_id: int) -> DisputedItem:
+def _visible_item(request: HttpRequest, item_id: int, **_) -> DisputedItem:
     """The item, or 404 unless its case is one the user may see."""
     return get_object_or_404(
         DisputedItem.objects.select_related("case").filter(case__in=Case.objects.visible_to(request.user)),
@@ -35,9 +36,16 @@ def _field_ids(request: HttpRequest) -> dict[str, str]:
     return out
 
 
+# Suggestions quote the case's records: only for those who may read them (a reviewer once it accepted).
+view_item_records = object_permission_required(
+    "cases.view_records", lambda request, item_id: _visible_item(request, item_id).case
+)
+
+
 @login_required
 @require_GET
-def item_suggestions(request: HttpRequest, item_id: int) -> HttpResponse:
+@view_item_records
+def item_suggestions(request: HttpRequest, case: Case, item_id: int) -> HttpResponse:
     item = _visible_item(request, item_id)
     # No summary text in the query string: URLs end up in access logs, and case text is PHI.
     suggestion = services.suggest_for_disputed_item(item)
@@ -47,7 +55,8 @@ def item_suggestions(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_feedback(request: HttpRequest, item_id: int) -> HttpResponse:
+@view_item_records
+def item_feedback(request: HttpRequest, case: Case, item_id: int) -> HttpResponse:
     item = _visible_item(request, item_id)
     action = request.POST.get("action", "")
     if action not in FeedbackAction.values:

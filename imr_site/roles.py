@@ -26,6 +26,7 @@ SECURITY_OFFICER_MODELS = [("auth", "user"), ("auth", "group"), ("admin", "logen
 is_administrator = rules.is_group_member(ADMINISTRATOR) | rules.is_superuser
 is_reviewer = rules.is_group_member(REVIEWER)
 is_qa = rules.is_group_member(QA)
+is_security_officer = rules.is_group_member(SECURITY_OFFICER)
 
 
 def ensure_roles(**kwargs) -> None:

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "oauth2_provider",
+    # Two-factor authentication: TOTP devices (imr_site/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "audit",
     "cases",
     "reviews",
@@ -88,8 +91,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session given its second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Protected health information: every page needs a login except the login page itself.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Administrators and security officers (and anyone enrolled) give a TOTP code before any page.
+    "imr_site.two_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -144,6 +151,8 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The issuer name an authenticator app shows beside the account (django-otp).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="IMR workflow")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -158,10 +167,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # admin site); after AXES_FAILURE_LIMIT failures in a row for a username or an address, it is locked for
 # AXES_COOLOFF_HOURS, even with the right password, and the lockout is recorded. An administrator
 # unlocks earlier with ``manage.py axes_reset_username <username>``.
-# Counted per username (guessing one account's password) and per client address (trying many accounts).
+# Counted per username and client address together: guessing one account's password from one place
+# locks that account from that place, while a hospital's whole site behind one NAT address is never
+# locked out by one person's typos (nor by an attacker spraying names from it). Administrators and
+# security officers also need their second factor (imr_site/two_factor.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # One row per failed login (who, address, browser, when) kept after a lockout is reset.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

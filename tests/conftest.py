@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
+from tests.auth import log_in
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -59,7 +60,7 @@ def admin_user(db):
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     return client
 
 
@@ -72,7 +73,7 @@ def reviewer(db):
 
 @pytest.fixture
 def reviewer_client(client, reviewer):
-    client.force_login(reviewer.user)
+    log_in(client, reviewer.user)
     return client
 
 

@@ -12,6 +12,7 @@ from audit.models import AccessEvent, AppendOnlyError, AuditAction
 from audit.recording import READS
 from cases.models import MedicalRecord
 from tests import factories
+from tests.auth import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_the_database_refuses_to_change_an_audit_entry():
 def test_the_admin_site_shows_the_audit_record_read_only():
     superuser = factories.UserFactory(is_staff=True, is_superuser=True)
     client = Client()
-    client.force_login(superuser)
+    log_in(client, superuser)
     event = AccessEvent.objects.create(action=AuditAction.LOGIN, username="someone")
     assert client.get(reverse("admin:audit_accessevent_changelist")).status_code == 200
     assert client.get(reverse("admin:audit_accessevent_add")).status_code == 403
@@ -131,5 +132,5 @@ def test_the_audit_page_filters_by_user_and_time_and_is_for_administrators_only(
     ).content.decode()
     assert "dr.one" not in page and "Nothing matches." in page
     client = Client()
-    client.force_login(reviewer.user)
+    log_in(client, reviewer.user)
     assert client.get(reverse("audit:log")).status_code == 403

@@ -66,3 +66,22 @@ def test_load_demo_gives_the_readme_logins_and_each_case_its_stage_and_a_rerun_c
     assert "imported" not in output
     assert counts() == before
     assert dict(Case.objects.values_list("case_number", "status")) == stages
+
+
+def test_the_demo_administrator_logs_in_with_the_readmes_two_factor_key():
+    """The README's demo key gives the demo administrator the code its login asks for."""
+    import base64
+
+    from django.test import Client
+    from django.urls import reverse
+    from django_otp.oath import totp
+
+    from imr_site.two_factor import DEMO_TOTP_KEY_BASE32
+
+    load_demo()
+    client = Client()
+    client.post(reverse("login"), {"username": "admin", "password": "imr-demo-admin"})
+    assert client.get(reverse("cases:list"))["Location"].startswith(reverse("two_factor_verify"))
+    code = f"{totp(base64.b32decode(DEMO_TOTP_KEY_BASE32)):06d}"
+    assert client.post(reverse("two_factor_verify"), {"token": code}).status_code == 302
+    assert client.get(reverse("cases:list")).status_code == 200

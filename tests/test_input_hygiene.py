@@ -15,6 +15,7 @@ from cases.intake import EXAMPLE_CASE_PATH, import_payload
 from cases.models import Case, MedicalRecord
 from reviews.templatetags.workspace_tags import highlight
 from tests import factories
+from tests.auth import log_in
 
 pytestmark = pytest.mark.django_db
 SEED = json.loads(EXAMPLE_CASE_PATH.read_text())
@@ -96,7 +97,7 @@ def test_adding_a_record_with_a_nul_is_a_field_error_not_a_500(admin_client):
 def test_the_admin_site_refuses_control_characters_as_a_field_error():
     superuser = factories.UserFactory(is_staff=True, is_superuser=True)
     client = Client()
-    client.force_login(superuser)
+    log_in(client, superuser)
     data = {"key": "mtus-x", "title": "MTUS\x07 Chronic Pain", "rank": "1", "is_mtus": "on", "current": "on"}
     response = client.post(reverse("admin:guidelines_guideline_add"), data)
     assert response.status_code == 200
@@ -145,7 +146,7 @@ def test_record_download_header_is_built_by_django_even_for_an_odd_case_number(c
     record = factories.MedicalRecordFactory(case=case)
     record.attach_pdf(factories.pdf_bytes())
     record.save()
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     response = client.get(reverse("cases:record_file", args=[case.case_number, record.pk]))
     assert response.status_code == 200
     expected = f"inline; filename*=utf-8''CM15-01%22x%0AY-record-{record.pk}.pdf"

@@ -84,6 +84,26 @@ def test_thirty_wrong_passwords_lock_the_account_even_for_the_right_one():
     assert client.get(reverse("cases:list")).status_code == 302  # still to the login page
 
 
+def test_a_lockout_is_for_that_username_from_that_address_not_for_the_whole_address():
+    """One NAT address serves a whole hospital: one person's wrong passwords lock only that account
+    there, never everyone behind the address, nor that account elsewhere."""
+    for name in ("dr.locked", "dr.colleague"):
+        user = factories.UserFactory(username=name)
+        user.set_password("the-right-password-42")
+        user.save()
+    site = Client(REMOTE_ADDR="203.0.113.7")
+    for n in range(30):
+        _attempt(site, "dr.locked", f"guess-{n}")
+    assert _attempt(site, "dr.locked", "the-right-password-42").status_code == 429
+    assert (
+        _attempt(Client(REMOTE_ADDR="203.0.113.7"), "dr.colleague", "the-right-password-42").status_code
+        == 302
+    )
+    assert (
+        _attempt(Client(REMOTE_ADDR="198.51.100.9"), "dr.locked", "the-right-password-42").status_code == 302
+    )
+
+
 def test_a_right_password_after_a_few_typos_logs_in():
     user = factories.UserFactory(username="dr.typo")
     user.set_password("the-right-password-42")

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -139,8 +141,38 @@ class RenderOutcome:
     detail: str
 
 
-def _claim(letter_id: int) -> tuple[DeterminationLetter | None, str]:
-    """Take the letter for this run: queued, or rendering but presumed dead. One run at a time."""
+# The run rendering a letter holds a PostgreSQL advisory lock on its own session for the whole render.
+# PostgreSQL releases it the moment that session ends, so a letter left "rendering" whose lock is free was
+# abandoned by a process that died (a worker killed mid-render): it is taken over at once, not after the
+# rendering timeout. Without PostgreSQL (the zero-setup SQLite demo) the timeout alone decides.
+RENDER_LOCK_NAMESPACE = 0x494D52  # "IMR"
+
+
+def _locks_supported() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@contextmanager
+def render_lock(letter_id: int) -> Iterator[bool]:
+    """Hold the letter's render lock while the block runs; yields False if a live run holds it."""
+    if not _locks_supported():
+        yield True
+        return
+    key = [RENDER_LOCK_NAMESPACE, letter_id % 2**31]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
+def _claim(letter_id: int, renderer_gone: bool = False) -> tuple[DeterminationLetter | None, str]:
+    """Take the letter for this run: queued, or rendering but presumed dead (its render lock is free, or
+    it has been rendering past the timeout). One run at a time."""
     now = timezone.now()
     stale = now - timedelta(seconds=conf.rendering_timeout())
     with transaction.atomic():
@@ -150,7 +182,7 @@ def _claim(letter_id: int) -> tuple[DeterminationLetter | None, str]:
         if letter.status == LetterStatus.READY:
             return None, "already ready"
         presumed_dead = letter.status == LetterStatus.RENDERING and (
-            letter.started_at is None or letter.started_at < stale
+            renderer_gone or letter.started_at is None or letter.started_at < stale
         )
         if letter.status != LetterStatus.QUEUED and not presumed_dead:
             return None, f"{letter.status}, left alone"
@@ -160,6 +192,14 @@ def _claim(letter_id: int) -> tuple[DeterminationLetter | None, str]:
         letter.attempts += 1
         letter.save(update_fields=["status", "claim", "started_at", "attempts"])
     return letter, letter.claim
+
+
+def _record_history(letter_id: int, reason: str) -> None:
+    """The worker changes a letter with conditional UPDATEs (only the run holding the claim may), which
+    django-simple-history does not see: add the row to the letter's change history here."""
+    letter = DeterminationLetter.objects.filter(pk=letter_id).first()
+    if letter is not None:
+        DeterminationLetter.history.bulk_history_create([letter], update=True, default_change_reason=reason)
 
 
 def _still_mine(letter_id: int, token: str):
@@ -202,7 +242,18 @@ def produce_letter(letter_id: int) -> RenderOutcome:
     marks the letter failed, with a readable error, when it is not.
     """
     try:
-        letter, token = _claim(letter_id)
+        with render_lock(letter_id) as held:
+            if not held:  # a live run is rendering it right now
+                return RenderOutcome(letter_id, done=False, detail="rendering, left alone")
+            return _produce(letter_id)
+    except TRANSIENT_ERRORS as exc:  # the database is unreachable: nothing changed
+        raise TransientLetterError(readable_error(exc)) from exc
+
+
+def _produce(letter_id: int) -> RenderOutcome:
+    """produce_letter's work, under the letter's render lock."""
+    try:
+        letter, token = _claim(letter_id, renderer_gone=_locks_supported())
     except TRANSIENT_ERRORS as exc:  # the database is unreachable or a lock timed out: nothing changed
         raise TransientLetterError(readable_error(exc)) from exc
     if letter is None:
@@ -216,9 +267,10 @@ def produce_letter(letter_id: int) -> RenderOutcome:
         mark_failed(letter_id, str(exc), token=token)
         return RenderOutcome(letter_id, done=False, detail="failed")
     except TRANSIENT_ERRORS as exc:
-        _still_mine(letter_id, token).update(
+        if _still_mine(letter_id, token).update(
             status=LetterStatus.QUEUED, error=f"Attempt {letter.attempts}: {readable_error(exc)}"
-        )
+        ):
+            _record_history(letter_id, "render failed for a passing reason; queued again")
         raise TransientLetterError(readable_error(exc)) from exc
     except Exception as exc:
         mark_failed(letter_id, f"Rendering failed: {readable_error(exc)}", token=token)
@@ -235,6 +287,8 @@ def produce_letter(letter_id: int) -> RenderOutcome:
         rendered_at=timezone.now(),
         error="",
     )
+    if won:
+        _record_history(letter_id, "rendered")
     if not won:
         letter.file.storage.delete(stored_name)
         logger.info("letter %s: another run finished first; discarded this copy", letter_id)
@@ -263,6 +317,7 @@ def mark_failed(letter_id: int, error: str, token: str | None = None) -> bool:
         rows = rows.filter(claim=token)
     done = rows.update(status=LetterStatus.FAILED, error=error) > 0
     if done:
+        _record_history(letter_id, "failed")
         logger.warning("letter %s failed", letter_id)
     return done
 
@@ -283,19 +338,23 @@ def stuck_letters():
 
 
 def sweep_letters() -> list[int]:
-    """Queue again every stuck letter (the broker was down, a worker died mid-render)."""
+    """Queue again every stuck letter: queued too long (the broker was down at sign-off, a message was
+    lost), or rendering by a process that died (its render lock is free) or past the rendering timeout.
+    Each is handled under its render lock, so a live render is never taken over."""
     requeued = []
-    for letter_id in stuck_letters().values_list("pk", flat=True):
-        with transaction.atomic():
-            letter = (
-                stuck_letters().select_for_update(skip_locked=True, of=("self",)).filter(pk=letter_id).first()
-            )
+    rendering = DeterminationLetter.objects.filter(status=LetterStatus.RENDERING)
+    candidates = stuck_letters() | (rendering if _locks_supported() else rendering.none())
+    for letter_id in candidates.order_by("pk").values_list("pk", flat=True):
+        with render_lock(letter_id) as free, transaction.atomic():
+            if not free:  # a live run holds it
+                continue
+            letter = candidates.select_for_update(skip_locked=True, of=("self",)).filter(pk=letter_id).first()
             if letter is None:
                 continue
             if letter.status == LetterStatus.RENDERING:
                 letter.status = LetterStatus.QUEUED
                 letter.claim = ""
-                letter.error = "The render did not finish in time; queued again."
+                letter.error = "The render stopped before it finished; queued again."
             letter.queued_at = timezone.now()
             letter.save(update_fields=["status", "claim", "error", "queued_at"])
         if enqueue_render(letter_id):

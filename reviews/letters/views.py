@@ -48,6 +48,9 @@ def letter_case(request: HttpRequest, case_number: str) -> HttpResponse:
     )
     if case is None or not visible:
         raise Http404("No such case.")
+    if not rules.has_perm("cases.view_records", request.user, case):
+        # A reviewer that has not accepted the case yet sees no determination of it.
+        raise PermissionDenied
     can_manage = rules.has_perm("reviews.regenerate_letter", request.user)
     history = []
     if can_manage:

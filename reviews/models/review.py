@@ -25,7 +25,7 @@ class ReviewStatus(models.TextChoices):
     IN_QA = "in_qa", "In quality assurance"
     SIGNED = "signed", "Signed"
     SUPERSEDED = "superseded", "Superseded by an amendment"
-    VOIDED = "voided", "Voided: the case was reassigned"
+    VOIDED = "voided", "Voided: the case was reassigned or withdrawn"
 
 
 class FrozenReviewError(Exception):
@@ -96,7 +96,9 @@ class Review(FSMModelMixin, models.Model):
     )
     # The credentials printed on the letter, copied at sign-off so later profile edits never change it.
     credentials_snapshot = models.JSONField(default=dict, blank=True)
-    supersedes = models.OneToOneField(
+    # The signed version this one amends. A key, not one-to-one: when an amendment's draft is voided (the
+    # case was reassigned), the new reviewer's version amends the same signed version.
+    supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
     amendment_reason = models.TextField(blank=True)

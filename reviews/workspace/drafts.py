@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.models import Case, CaseStatus
 from cases.services import transition_case
 from imr_site.text import text_problem
-from reviews.models import Assignment, Decision, FrozenReviewError, ItemDecision, Review
+from reviews.models import Assignment, Decision, FrozenReviewError, ItemDecision, Review, ReviewStatus
 from reviews.workspace.errors import InvalidInput, WorkspaceError, require_case_under_review
 
 SUMMARY_KEY = "clinical_summary"
@@ -88,6 +87,8 @@ def active_assignment(case: Case) -> Assignment | None:
 
 
 def _require_editor(user, review: Review) -> None:
+    if review.status == ReviewStatus.VOIDED:
+        require_case_under_review(review.case)  # withdrawn: say so, rather than only "voided"
     if review.is_frozen:
         raise FrozenReviewError(f"{review} is {review.get_status_display().lower()}; it cannot change.")
     if review.is_in_qa:
@@ -114,9 +115,22 @@ def start_review(case: Case, reviewer_user) -> Review:
         locked_case = Case.objects.select_for_update().get(pk=case.pk)
         review = current_review(case)
         if review is None:
-            version = (case.reviews.aggregate(v=Max("version"))["v"] or 0) + 1
+            previous = case.reviews.order_by("-version").first()
+            amends = {}
+            if previous is not None and previous.status == ReviewStatus.VOIDED and previous.supersedes_id:
+                # The voided draft was an amendment: this version amends the same signed one, for the
+                # same reason.
+                amends = {
+                    "supersedes_id": previous.supersedes_id,
+                    "amendment_reason": previous.amendment_reason,
+                    "amended_by_id": previous.amended_by_id,
+                }
             review = Review.objects.create(
-                case=case, version=version, reviewer=assignment.reviewer, assignment=assignment
+                case=case,
+                version=(previous.version if previous else 0) + 1,
+                reviewer=assignment.reviewer,
+                assignment=assignment,
+                **amends,
             )
         _ensure_decisions(review)
         # Under the case lock, so two requests starting the case at once start the review only once.

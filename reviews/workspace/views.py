@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import record_pages
-from cases.models import Case, DisputedItem
+from cases.models import Case, CaseStatus, DisputedItem
 from imr_site.permissions import object_permission_required
 from imr_site.roles import is_qa
 from reviews.models import (
@@ -43,7 +43,11 @@ def _visible_case(request: HttpRequest, case_number: str, **_) -> Case:
 
 
 def _current_review(request: HttpRequest, case_number: str, **_) -> Review:
-    review = drafts.current_review(_visible_case(request, case_number))
+    case = _visible_case(request, case_number)
+    review = drafts.current_review(case)
+    if review is None and case.status == CaseStatus.WITHDRAWN:
+        # Withdrawing voided the open draft: a save or sign-off still in flight is told why it is refused.
+        review = case.reviews.filter(status=ReviewStatus.VOIDED).order_by("-version").first()
     if review is None:
         raise Http404("No review has been started on this case.")
     return review

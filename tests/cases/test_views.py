@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.intake import EXAMPLE_CASE_PATH
 from cases.models import Case
+from tests.auth import log_in
 from tests.factories import (
     AssignmentFactory,
     CaseFactory,
@@ -66,9 +67,9 @@ def test_reviewer_sees_only_assigned_cases(reviewer_client, reviewer):
 
 
 def test_django_admin_site_is_for_administrators_only(client, admin_user, reviewer):
-    client.force_login(reviewer.user)
+    log_in(client, reviewer.user)
     assert client.get("/admin/cases/case/").status_code == 302
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     assert client.get("/admin/cases/case/").status_code == 200
 
 
@@ -283,7 +284,7 @@ def test_record_file_is_served_only_to_those_who_may_see_the_case(client, admin_
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == MINIMAL_PDF
     assert response["Content-Type"] == "application/pdf"
-    client.force_login(reviewer.user)
+    log_in(client, reviewer.user)
     assert client.get(url).status_code == 200
     other = AssignmentFactory()
     other_record = MedicalRecordFactory(case=other.case)

@@ -50,8 +50,20 @@ def page(browser):
 
 
 def log_in(page, live_server, username: str, password: str = "pw-for-tests") -> None:
+    """The login form, then the authenticator app's code when the role needs one (imr_site/two_factor.py)."""
+    from django.contrib.auth import get_user_model
+
+    from imr_site.two_factor import second_factor_required
+    from tests.auth import current_token, totp_device
+
+    user = get_user_model().objects.get(username=username)
+    device = totp_device(user) if second_factor_required(user) else None
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state("networkidle")
+    if device is not None:
+        page.get_by_label("Code from your authenticator app").fill(current_token(device))
+        page.get_by_role("button", name="Verify").click()
+        page.wait_for_load_state("networkidle")

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from cases.intake import EXAMPLE_CASE_PATH, import_file
 from reviews.models import DeterminationLetter, LetterDownload, LetterStatus
+from tests.auth import log_in
 from tests.reviews.letters.helpers import (  # noqa: F401 - seed_letterhead is a fixture
     normalise,
     page_texts,
@@ -84,7 +85,7 @@ def test_seed_case_letter_rendered_by_a_real_worker_and_downloaded(celery_worker
     assert letter.status == LetterStatus.READY, letter.error
     assert letter.attempts == 1
 
-    client.force_login(reviewer.user)
+    log_in(client, reviewer.user)
     response = client.get(reverse("reviews:letter_download", args=[case.case_number, letter.version]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="CM15-0165834')

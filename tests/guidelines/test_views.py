@@ -10,6 +10,7 @@ from django.urls import reverse
 from guidelines import services
 from guidelines.models import SuggestionFeedback
 from tests import factories
+from tests.auth import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_anonymous_is_sent_to_login(client, assigned_item):
 
 def test_other_reviewer_gets_404(client, assigned_item):
     other = factories.reviewer_with_credentials()
-    client.force_login(other.user)
+    log_in(client, other.user)
     assert client.get(_url(assigned_item)).status_code == 404
     post = client.post(
         reverse("guidelines:item_feedback", args=[assigned_item.pk]),

@@ -19,6 +19,7 @@ from reviews.models import DeterminationLetter, Review, ReviewStatus
 from reviews.workspace import amendments, signoff
 from reviews.workspace.errors import WorkspaceError
 from tests import factories
+from tests.auth import log_in
 from tests.reviews.conftest import complete
 
 
@@ -38,7 +39,7 @@ def signed(review):
 def test_the_admin_site_cannot_add_or_change_reviews_letters_or_their_history(
     client, who, admin_user, superuser, review
 ):
-    client.force_login(admin_user if who == "administrator" else superuser)
+    log_in(client, admin_user if who == "administrator" else superuser)
     other_case = factories.CaseFactory()
     forged = {
         "case": review.case.pk,
@@ -136,6 +137,20 @@ def test_the_admin_site_shows_a_signed_case_read_only(signed, admin_client):
     assert case.claims_administrator == "Example Claims Services"
 
 
+def test_a_reassigned_amendment_is_continued_by_a_version_that_amends_the_same_signed_one(signed, admin_user):
+    amendment = amendments.amend(signed.case, by=admin_user, reason="Item description was mistyped")
+    newcomer = factories.reviewer_with_credentials()
+    assignment_services.reassign(signed.case, newcomer, by=admin_user, reason="Reviewer on leave")
+    amendment.refresh_from_db()
+    assert amendment.status == ReviewStatus.VOIDED
+
+    assignment_services.accept_assignment(signed.case.assignments.active().get(), by=newcomer.user)
+    successor = signed.case.reviews.live().get()
+    assert successor.version == amendment.version + 1
+    assert successor.supersedes == signed, "links back to the signed version it amends"
+    assert (successor.amendment_reason, successor.amended_by) == ("Item description was mistyped", admin_user)
+
+
 # -- reassignment during review or QA --------------------------------------------------------------
 def test_reassigning_during_qa_voids_the_review_and_the_new_reviewer_signs_its_own_version(
     review, qa_user, admin_user, settings, client
@@ -155,7 +170,7 @@ def test_reassigning_during_qa_voids_the_review_and_the_new_reviewer_signs_its_o
     assert not DeterminationLetter.objects.exists()
 
     # The removed reviewer no longer sees the case, its records or its letters.
-    client.force_login(removed.user)
+    log_in(client, removed.user)
     case_number = review.case.case_number
     assert client.get(reverse("reviews:workspace", args=[case_number])).status_code == 404
     assert client.get(reverse("reviews:letter_preview", args=[case_number])).status_code == 404
@@ -172,7 +187,7 @@ def test_reassigning_during_qa_voids_the_review_and_the_new_reviewer_signs_its_o
     assert (fresh.status, fresh.signed_by) == (ReviewStatus.SIGNED, newcomer.user)
     letter = DeterminationLetter.objects.get()
     assert letter.review == fresh
-    client.force_login(removed.user)
+    log_in(client, removed.user)
     download = reverse("reviews:letter_download", args=[case_number, letter.version])
     assert client.get(download).status_code == 404
 
@@ -214,10 +229,27 @@ def test_a_withdrawn_case_takes_no_drafts_and_no_sign_off_with_clear_messages(
     signed = reviewer_client.post(
         reverse("reviews:sign_off", args=[case_number]), {"base_revision": review.revision, "confirm": "on"}
     )
-    assert signed.status_code == 400
-    assert "is withdrawn: its review can no longer change" in signed.content.decode()
+    # Withdrawing voided the draft: sign-off sends the reviewer back to the workspace, saying so.
+    assert signed.status_code == 302
+    page = reviewer_client.get(signed["Location"]).content.decode()
+    assert "The review is voided: the case was reassigned or withdrawn." in page
     review.refresh_from_db()
-    assert review.status == ReviewStatus.DRAFT and "More text" not in review.clinical_summary
+    assert review.status == ReviewStatus.VOIDED and "More text" not in review.clinical_summary
+
+
+def test_withdrawing_a_case_voids_its_open_draft_and_keeps_it_readable(review, admin_user):
+    """The claims administrator authorised the treatment: the draft can never be signed, and stays."""
+    complete(review)
+    summary = review.clinical_summary
+    transition_case(review.case, "withdraw", by=admin_user, reason="Treatment authorised")
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.VOIDED
+    assert (review.voided_by, review.void_reason) == (
+        admin_user,
+        "The case was withdrawn. Treatment authorised",
+    )
+    assert review.clinical_summary == summary
+    assert review.history.first().status == ReviewStatus.VOIDED, "the change is in the review's history"
 
 
 # -- before acceptance: only what is needed to accept or decline -----------------------------------
@@ -322,7 +354,7 @@ def officer(db):
 def test_the_security_officer_manages_users_never_superuser_and_is_recorded(client, officer, reviewer):
     from django.contrib.admin.models import LogEntry
 
-    client.force_login(officer)
+    log_in(client, officer)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
     assert client.get(reverse("admin:reviews_review_changelist")).status_code == 403
     user = reviewer.user

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from cases import demo as cases_demo
 from guidelines import demo as guidelines_demo
+from imr_site import two_factor
 from parties import demo as parties_demo
 from reviews import demo as reviews_demo
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         self._report(parties_demo.load())
         self._report(cases_demo.load())
         reviews_demo.load()
+        self._report(two_factor.load_demo_devices())
         self._report(cases_demo.status_lines())
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins are listed in the README."))
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from reviews.assignment import services
 from reviews.models import Assignment, AssignmentEvent
+from tests.auth import log_in
 from tests.factories import AssignmentFactory, CaseFactory, LicenseFactory, reviewer_with_credentials
 from tests.reviews.assignment.helpers import affiliate, eligible_case
 
@@ -241,7 +242,7 @@ def test_the_due_date_shown_follows_the_case_when_the_records_complete(
     panel = admin_client.get(reverse("reviews:assignment:panel", args=[case.case_number])).content.decode()
     assert f"due {shown}" in panel
     reviewer_client = Client()
-    reviewer_client.force_login(reviewer.user)
+    log_in(reviewer_client, reviewer.user)
     accept_page = reviewer_client.get(reverse("reviews:workspace", args=[case.case_number])).content.decode()
     assert f"determination due {shown}" in accept_page
     services.notify_assigned(Assignment.objects.get(pk=assignment.pk))
@@ -284,7 +285,7 @@ def test_reviewer_declares_a_conflict_and_the_case_returns(reviewer_client, revi
 def test_another_reviewers_assignment_answers_404(client, admin_user):
     mine = reviewer_with_credentials()
     theirs = services.assign(eligible_case(), reviewer_with_credentials(), by=admin_user)
-    client.force_login(mine.user)
+    log_in(client, mine.user)
     for name in ("accept", "decline"):
         url = reverse(f"reviews:assignment:{name}", args=[theirs.pk])
         assert client.post(url, {"attest_no_conflict": "on", "reason": "x"}).status_code == 404
@@ -389,7 +390,7 @@ def test_the_page_says_emailed_only_when_the_email_went_out(settings):
     from tests.factories import AdminUserFactory
 
     client = Client()
-    client.force_login(AdminUserFactory())
+    log_in(client, AdminUserFactory())
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     case = eligible_case()

@@ -16,6 +16,7 @@ from reviews.letters.rendering import (
 )
 from reviews.models import DeterminationLetter
 from tests import factories
+from tests.auth import log_in
 from tests.reviews.letters.helpers import (  # noqa: F401 - seed_letterhead is a fixture
     normalise,
     page_texts,
@@ -154,7 +155,7 @@ def test_every_letter_label_and_the_pages_showing_them_come_from_the_texts(setti
     assert 'content: "Case No. " string(case-number);' in html
     assert "Payer guideline:" in html and "Claims Administrator guideline:" not in html
     assert "Relied on MTUS Low Back Complaints 2004" in html and "Decision based on" not in html
-    client.force_login(review.reviewer.user)
+    log_in(client, review.reviewer.user)
     page = client.get(reverse("reviews:workspace", args=[review.case.case_number])).content.decode()
     assert "Payer guideline: Relied on " in page
     assert "Claims Administrator guideline" not in page and "Decision based on" not in page

@@ -5,6 +5,7 @@ Tasks run eagerly here (tests/conftest.py); the end-to-end test runs a real work
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from datetime import timedelta
@@ -72,6 +73,25 @@ def review(seed_case):
 @pytest.fixture
 def admin(db):
     return factories.AdminUserFactory()
+
+
+@contextlib.contextmanager
+def live_render(letter_id: int):
+    """Another process rendering the letter right now: it holds the letter's render lock on a database
+    session of its own (services.render_lock), as a live worker does."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [services.RENDER_LOCK_NAMESPACE, letter_id % 2**31])
+        yield
 
 
 def _stored_letter_files() -> list[str]:
@@ -152,10 +172,24 @@ def test_a_letter_another_worker_is_rendering_is_left_to_it(review):
     letter = DeterminationLetter.objects.create(
         case=review.case, review=review, version=1, status=LetterStatus.RENDERING, started_at=timezone.now()
     )
-    assert render_letter.apply(args=[letter.pk]).get() == "rendering, left alone"
+    with live_render(letter.pk):
+        assert render_letter.apply(args=[letter.pk]).get() == "rendering, left alone"
     letter.refresh_from_db()
     assert letter.status == LetterStatus.RENDERING
     assert not letter.file
+
+
+@pytest.mark.postgres
+def test_a_letter_whose_renderer_died_is_taken_over_at_once(review):
+    """Left "rendering" a second ago by a process that is gone (nobody holds its render lock): the next
+    run renders it without waiting for the rendering timeout."""
+    letter = DeterminationLetter.objects.create(
+        case=review.case, review=review, version=1, status=LetterStatus.RENDERING,
+        started_at=timezone.now(), attempts=1,
+    )  # fmt: skip
+    assert render_letter.apply(args=[letter.pk]).get() == "ready"
+    letter.refresh_from_db()
+    assert (letter.status, letter.attempts) == (LetterStatus.READY, 2)
 
 
 def test_a_render_presumed_dead_is_taken_over(review, settings):
@@ -268,16 +302,19 @@ def test_the_sweep_requeues_only_letters_stuck_past_their_timeout(review, settin
     stuck_queued = _letter(review, 1, queued_at=now - timedelta(seconds=301))
     fresh_queued = _letter(review, 2, queued_at=now - timedelta(seconds=30))
     dead_render = _letter(review, 3, status=LetterStatus.RENDERING, started_at=now - timedelta(seconds=601))
-    live_render = _letter(review, 4, status=LetterStatus.RENDERING, started_at=now - timedelta(seconds=60))
+    live_render_letter = _letter(
+        review, 4, status=LetterStatus.RENDERING, started_at=now - timedelta(seconds=60)
+    )
     failed = _letter(review, 5, status=LetterStatus.FAILED, error="x", queued_at=now - timedelta(days=1))
 
-    requeued = services.sweep_letters()
+    with live_render(live_render_letter.pk):
+        requeued = services.sweep_letters()
 
     assert sorted(requeued) == sorted([stuck_queued.pk, dead_render.pk])
     for letter in (stuck_queued, dead_render):
         letter.refresh_from_db()
         assert letter.status == LetterStatus.READY
-    for letter, status in ((fresh_queued, "queued"), (live_render, "rendering"), (failed, "failed")):
+    for letter, status in ((fresh_queued, "queued"), (live_render_letter, "rendering"), (failed, "failed")):
         letter.refresh_from_db()
         assert letter.status == status
 
@@ -395,3 +432,21 @@ def test_beat_runs_the_sweep_and_workers_know_both_task_names():
     assert {"reviews.render_letter", "reviews.sweep_letters"} <= set(worker["tasks"])
     assert worker["render_acks_late"] is True
     assert "reviews.sweep_letters" in worker["beat"]
+
+
+# -- the change history -------------------------------------------------------------------------------
+
+
+def test_every_status_the_worker_gives_a_letter_is_in_its_change_history(
+    review, django_capture_on_commit_callbacks
+):
+    letter = issue(review, capture=django_capture_on_commit_callbacks)
+    statuses = list(letter.history.order_by("history_date", "history_id").values_list("status", flat=True))
+    assert statuses == [LetterStatus.QUEUED, LetterStatus.RENDERING, LetterStatus.READY]
+    assert letter.history.latest("history_date").history_change_reason == "rendered"
+
+
+def test_a_failed_letter_shows_the_failure_in_its_change_history(review, django_capture_on_commit_callbacks):
+    review.decisions.filter(decision="Overturned").update(decision="")
+    letter = issue(review, capture=django_capture_on_commit_callbacks)
+    assert letter.history.latest("history_date").status == LetterStatus.FAILED

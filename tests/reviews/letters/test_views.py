@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from reviews.models import DeterminationLetter, LetterDownload, LetterStatus
 from tests import factories
+from tests.auth import log_in
 from tests.reviews.letters.helpers import issue, pdf_text, signed_seed_review
 
 CASE = "CM15-0165834"
@@ -48,7 +49,7 @@ READERS = ["assigned reviewer", "administrator", "qa"]
 
 @pytest.mark.parametrize("role", READERS)
 def test_readers_download_the_pdf_as_an_attachment_and_it_is_recorded(client, letter, users, role):
-    client.force_login(users[role])
+    log_in(client, users[role])
     response = client.get(_url("letter_download"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -61,7 +62,7 @@ def test_readers_download_the_pdf_as_an_attachment_and_it_is_recorded(client, le
 
 
 def test_another_reviewer_gets_404_for_every_letter_url(client, letter, users):
-    client.force_login(users["other reviewer"])
+    log_in(client, users["other reviewer"])
     for url in [
         _url("letter_download"),
         _url("letter_status"),
@@ -82,13 +83,13 @@ def test_anonymous_users_are_sent_to_log_in(client, letter):
 
 
 def test_an_unknown_version_is_404(client, letter, users):
-    client.force_login(users["administrator"])
+    log_in(client, users["administrator"])
     assert client.get(_url("letter_download", 7)).status_code == 404
 
 
 def test_a_letter_still_rendering_is_not_downloaded(client, review, users):
     DeterminationLetter.objects.create(case=review.case, review=review, version=1)
-    client.force_login(users["assigned reviewer"])
+    log_in(client, users["assigned reviewer"])
     response = client.get(_url("letter_download"))
     assert response.status_code == 302
     assert response["Location"] == _url("letter_case", None)
@@ -97,7 +98,7 @@ def test_a_letter_still_rendering_is_not_downloaded(client, review, users):
 
 def test_a_missing_file_is_rendered_again_byte_for_byte(client, letter, users):
     letter.file.storage.delete(letter.file.name)
-    client.force_login(users["assigned reviewer"])
+    log_in(client, users["assigned reviewer"])
     response = client.get(_url("letter_download"))
     assert response.status_code == 200
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == letter.sha256
@@ -113,7 +114,7 @@ def test_a_missing_file_that_cannot_be_reproduced_fails_loudly_and_nothing_is_re
     letter.file.storage.delete(letter.file.name)
     # As if the stored snapshot no longer gave the issued bytes back.
     DeterminationLetter.objects.filter(pk=letter.pk).update(sha256="0" * 64)
-    client.force_login(users["administrator"])
+    log_in(client, users["administrator"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(_url("letter_download"), follow=True)
     assert response.status_code == 200
@@ -134,7 +135,7 @@ def test_a_missing_file_is_restored_from_the_signed_snapshot_not_from_changed_ca
         claims_administrator="Changed Later Inc", injury_date="2001-01-01"
     )
     letter.file.storage.delete(letter.file.name)
-    client.force_login(users["assigned reviewer"])
+    log_in(client, users["assigned reviewer"])
     response = client.get(_url("letter_download"))
     assert response.status_code == 200
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == letter.sha256
@@ -146,7 +147,7 @@ def test_a_missing_file_is_restored_from_the_signed_snapshot_not_from_changed_ca
 
 def test_status_polls_while_queued_and_offers_the_download_when_ready(client, review, users):
     letter = DeterminationLetter.objects.create(case=review.case, review=review, version=1)
-    client.force_login(users["assigned reviewer"])
+    log_in(client, users["assigned reviewer"])
     queued = client.get(_url("letter_status"), HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 2s"' in queued
     assert "queued" in queued
@@ -167,9 +168,9 @@ def test_a_failed_letter_shows_its_error_to_administrators_only(client, review, 
     DeterminationLetter.objects.create(
         case=review.case, review=review, version=1, status=LetterStatus.FAILED, error="Storage is full"
     )
-    client.force_login(users["administrator"])
+    log_in(client, users["administrator"])
     assert "Storage is full" in client.get(_url("letter_case", None)).content.decode()
-    client.force_login(users["assigned reviewer"])
+    log_in(client, users["assigned reviewer"])
     page = client.get(_url("letter_case", None)).content.decode()
     assert "failed" in page and "Storage is full" not in page
 
@@ -178,9 +179,9 @@ def test_a_failed_letter_shows_its_error_to_administrators_only(client, review, 
 
 
 def test_administrators_see_every_version_with_its_downloads(client, letter, users):
-    client.force_login(users["assigned reviewer"])
+    log_in(client, users["assigned reviewer"])
     client.get(_url("letter_download"))
-    client.force_login(users["administrator"])
+    log_in(client, users["administrator"])
     page = client.get(_url("letter_case", None)).content.decode()
     assert "Versions" in page
     assert letter.sha256[:10] in page
@@ -189,7 +190,7 @@ def test_administrators_see_every_version_with_its_downloads(client, letter, use
 
 
 def test_reviewers_see_the_current_letter_but_not_the_history(client, letter, users):
-    client.force_login(users["assigned reviewer"])
+    log_in(client, users["assigned reviewer"])
     page = client.get(_url("letter_case", None)).content.decode()
     assert "Download letter (PDF)" in page
     assert "Regenerate" not in page and "Versions" not in page
@@ -200,7 +201,7 @@ def test_history_page_queries_do_not_grow_with_versions(
 ):
     from reviews.letters.services import regenerate_letter
 
-    client.force_login(users["administrator"])
+    log_in(client, users["administrator"])
     with django_assert_max_num_queries(30) as one_version:
         client.get(_url("letter_case", None))
     for n in range(3):
@@ -213,7 +214,7 @@ def test_history_page_queries_do_not_grow_with_versions(
 def test_an_administrator_regenerates_and_the_old_version_stays(
     client, letter, users, django_capture_on_commit_callbacks
 ):
-    client.force_login(users["administrator"])
+    log_in(client, users["administrator"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("letter_regenerate"), {"reason": "Address block corrected"})
     assert response.status_code == 302
@@ -230,13 +231,13 @@ def test_an_administrator_regenerates_and_the_old_version_stays(
 
 @pytest.mark.parametrize("role", ["assigned reviewer", "qa"])
 def test_only_administrators_regenerate(client, letter, users, role):
-    client.force_login(users[role])
+    log_in(client, users[role])
     assert client.post(_url("letter_regenerate"), {"reason": "mine"}).status_code == 403
     assert DeterminationLetter.objects.count() == 1
 
 
 def test_regenerate_without_a_reason_changes_nothing(client, letter, users):
-    client.force_login(users["administrator"])
+    log_in(client, users["administrator"])
     response = client.post(_url("letter_regenerate"), {"reason": ""}, follow=True)
     assert "Say why the letter is regenerated." in response.content.decode()
     assert DeterminationLetter.objects.count() == 1
@@ -263,7 +264,7 @@ def test_the_preview_renders_the_draft_from_the_letter_template(client, draft, r
     decision = draft.decisions.get(decision="Overturned")
     decision.rationale = "Draft rationale still being written."
     decision.save()
-    client.force_login(users[role])
+    log_in(client, users[role])
     response = client.get(_url("letter_preview", None))
     assert response.status_code == 200
     page = response.content.decode()
@@ -276,12 +277,12 @@ def test_the_preview_renders_the_draft_from_the_letter_template(client, draft, r
 
 
 def test_preview_of_a_case_without_a_review_is_404(client, seed_case):
-    client.force_login(factories.AdminUserFactory())
+    log_in(client, factories.AdminUserFactory())
     assert client.get(_url("letter_preview", None)).status_code == 404
 
 
 def test_pdf_served_to_the_reviewer_holds_the_determination(client, letter, users):
-    client.force_login(users["assigned reviewer"])
+    log_in(client, users["assigned reviewer"])
     text = pdf_text(b"".join(client.get(_url("letter_download")).streaming_content))
     assert "Physical therapy for the lumbar spine, quantity 12: Upheld" in text
 

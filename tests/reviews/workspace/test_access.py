@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import Review
+from tests.auth import log_in
 from tests.reviews.conftest import complete
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_access(client, who, name, method, args, expected, review, other_reviewe
         "administrator": admin_user,
     }
     if who in users:
-        client.force_login(users[who])
+        log_in(client, users[who])
     before = Review.objects.get(pk=review.pk)
     response = _request(client, method, url, review)
     if who == "anonymous":
@@ -93,7 +94,7 @@ def test_a_reviewer_whose_assignment_ended_loses_access(review, reviewer_client)
 
 
 def test_qa_user_reads_but_cannot_save(client, review, qa_user):
-    client.force_login(qa_user)
+    log_in(client, qa_user)
     number = review.case.case_number
     assert client.get(reverse("reviews:workspace", args=[number])).status_code == 200
     response = client.post(

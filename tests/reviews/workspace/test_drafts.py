@@ -12,6 +12,7 @@ from django.urls import reverse
 from reviews.models import Review
 from reviews.workspace.drafts import item_key, save_draft
 from reviews.workspace.errors import WorkspaceError
+from tests.auth import log_in
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -89,8 +90,8 @@ def test_unknown_decision_value_is_refused_naming_the_field(review):
 
 def test_two_clients_saving_the_same_review(assigned_case, review, reviewer):
     tab_a, tab_b = Client(), Client()
-    tab_a.force_login(reviewer.user)
-    tab_b.force_login(reviewer.user)
+    log_in(tab_a, reviewer.user)
+    log_in(tab_b, reviewer.user)
     page = tab_a.get(reverse("reviews:workspace", args=[assigned_case.case_number]))
     assert 'name="base_revision" value="0"' in page.content.decode()
 
@@ -171,7 +172,7 @@ def test_the_conflict_shows_which_words_differ(review):
 
 def test_autosave_with_a_nul_is_a_400_naming_the_field_and_stores_nothing(review):
     client = Client()
-    client.force_login(review.reviewer.user)
+    log_in(client, review.reviewer.user)
     item = review.case.disputed_items.first()
     key = item_key(item.pk, "rationale")
     response = client.post(

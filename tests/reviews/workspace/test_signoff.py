@@ -10,6 +10,7 @@ from cases.models import CaseTransition
 from reviews.models import DeterminationLetter, FrozenReviewError, ItemDecision, QAReview, Review
 from reviews.workspace import amendments, drafts, errors, signoff
 from tests import factories
+from tests.auth import log_in
 from tests.reviews.conftest import complete
 
 pytestmark = pytest.mark.django_db
@@ -295,7 +296,7 @@ def test_qa_views(review, qa_user, settings, client):
     settings.IMR_QA_REQUIRED = True
     complete(review)
     signoff.sign_off(review, by=review.reviewer.user)
-    client.force_login(qa_user)
+    log_in(client, qa_user)
     number = review.case.case_number
     page = client.get(reverse("reviews:workspace", args=[number])).content.decode()
     assert "Return to the reviewer" in page
