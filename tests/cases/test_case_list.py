@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.models import AccessEvent, AuditAction
 from cases.models import Case, SavedFilter
+from tests.auth import log_in
 from tests.factories import (
     AdminUserFactory,
     AssignmentFactory,
@@ -234,7 +235,7 @@ def test_search_placeholder_describes_rather_than_looks_like_a_value(admin_clien
 
 def test_saved_filters_belong_to_their_owner(client):
     owner, other = AdminUserFactory(), AdminUserFactory()
-    client.force_login(owner)
+    log_in(client, owner)
     response = client.post(
         reverse("cases:save_filter"),
         {"name": "Expedited due soon", "querystring": "due=3&review_type=expedited&evil=1"},
@@ -245,10 +246,10 @@ def test_saved_filters_belong_to_their_owner(client):
     assert ">Expedited due soon</a>" in client.get(URL).content.decode()
     client.post(reverse("cases:save_filter"), {"name": "Expedited due soon", "querystring": "due=7"})
     assert SavedFilter.objects.get(user=owner).querystring == "due=7"  # same name replaces
-    client.force_login(other)
+    log_in(client, other)
     assert ">Expedited due soon</a>" not in client.get(URL).content.decode()
     assert client.post(reverse("cases:delete_filter", args=[saved.pk])).status_code == 404
-    client.force_login(owner)
+    log_in(client, owner)
     client.post(reverse("cases:delete_filter", args=[saved.pk]))
     assert not SavedFilter.objects.exists()
 
@@ -346,7 +347,7 @@ def test_bulk_assign_goes_to_the_assignment_page_with_the_selection(admin_client
 
 def test_bulk_actions_are_for_administrators_only(client):
     case = CaseFactory(status="eligible")
-    client.force_login(UserFactory())
+    log_in(client, UserFactory())
     response = client.post(
         reverse("cases:bulk"), {"cases": [case.case_number], "action": "withdraw", "reason": "x"}
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from operations.figures import STATUS_COUNTS_CACHE_KEY, dashboard
 from reviews.models import DeterminationLetter
+from tests.auth import log_in
 from tests.factories import (
     AssignmentFactory,
     CaseFactory,
@@ -156,10 +157,10 @@ def test_dashboard_page_shows_the_figures_with_their_links(admin_client):
 
 
 def test_administrators_land_on_the_dashboard_and_reviewers_cannot_open_it(client, admin_user):
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     assert client.get("/")["Location"] == reverse("operations:dashboard")
     reviewer = ReviewerProfileFactory()
-    client.force_login(reviewer.user)
+    log_in(client, reviewer.user)
     assert client.get(reverse("operations:dashboard")).status_code == 403
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases.models import MedicalRecord
 from parties.models import Membership, PortalEvent
 from tests import factories
+from tests.auth import log_in
 
 
 def pdf(name: str, content: bytes | None = None) -> SimpleUploadedFile:
@@ -17,7 +18,7 @@ def pdf(name: str, content: bytes | None = None) -> SimpleUploadedFile:
 def test_a_portal_user_lists_its_cases_and_never_reaches_another_organisations(
     client, portal_user, own_case, other_case
 ):
-    client.force_login(portal_user)
+    log_in(client, portal_user)
     assert client.get("/").url == "/portal/"
     page = client.get("/portal/").content.decode()
     assert own_case.case_number in page and other_case.case_number not in page
@@ -33,7 +34,7 @@ def test_a_portal_user_lists_its_cases_and_never_reaches_another_organisations(
 
 
 def test_a_portal_user_has_no_way_into_the_imr_pages(client, portal_user, own_case):
-    client.force_login(portal_user)
+    log_in(client, portal_user)
     assert client.get("/cases/").status_code == 403
     assert client.get(f"/cases/{own_case.case_number}/").status_code in (403, 404)
 
@@ -43,7 +44,7 @@ def test_imr_staff_and_reviewers_are_not_portal_users(admin_client, own_case):
 
 
 def test_several_pdfs_upload_at_once_and_each_is_checked(client, portal_user, own_case):
-    client.force_login(portal_user)
+    log_in(client, portal_user)
     response = client.post(
         f"/portal/cases/{own_case.case_number}/",
         {
@@ -65,7 +66,7 @@ def test_bulk_upload_sends_each_file_to_the_case_its_name_starts_with(
     client, portal_user, own_case, other_case
 ):
     second = factories.CaseFactory()
-    client.force_login(portal_user)
+    log_in(client, portal_user)
     response = client.post(
         "/portal/upload/",
         {
@@ -86,7 +87,7 @@ def test_bulk_upload_sends_each_file_to_the_case_its_name_starts_with(
 
 
 def test_the_event_log_shows_the_organisations_own_reads_and_downloads(client, portal_user, own_case):
-    client.force_login(portal_user)
+    log_in(client, portal_user)
     client.post(f"/portal/cases/{own_case.case_number}/", {"files": pdf("n.pdf"), "kind": "other"})
     record = MedicalRecord.objects.get(case=own_case)
     assert client.get(f"/portal/cases/{own_case.case_number}/records/{record.pk}/file/").status_code == 200
@@ -95,9 +96,9 @@ def test_the_event_log_shows_the_organisations_own_reads_and_downloads(client, p
 
 
 def test_the_organisation_admin_adds_and_deactivates_users(client, portal_admin, portal_user, other_org):
-    client.force_login(portal_user)
+    log_in(client, portal_user)
     assert client.get("/portal/users/").status_code == 403
-    client.force_login(portal_admin)
+    log_in(client, portal_admin)
     response = client.post("/portal/users/", {"username": "ca.new", "email": "new@example.org"})
     assert response.status_code == 302
     membership = Membership.objects.get(user__username="ca.new")
@@ -127,7 +128,7 @@ def test_a_reviewer_never_sees_who_uploaded_a_record(client, portal_user, org, s
     )
     reviewer = seed_reviewer()
     sign_seed_review(seed_case, reviewer, signed=False)
-    client.force_login(reviewer.user)
+    log_in(client, reviewer.user)
     page = client.get(f"/reviews/cases/{seed_case.case_number}/").content.decode()
     assert "Imaging report" in page  # the record is in the case file
     for identifying in [portal_user.username, portal_user.email, org.name]:

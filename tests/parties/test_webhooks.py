@@ -9,6 +9,7 @@ import pytest
 
 from parties import webhooks
 from parties.models import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
+from tests.auth import log_in
 from tests.parties.receiver import Receiver
 
 SECRET = "whsec_test"
@@ -154,9 +155,9 @@ def test_the_portal_delivery_log_redelivers_for_the_organisation_admin_only(
         with django_capture_on_commit_callbacks(execute=True):
             webhooks.emit(org, WebhookEvent.STATUS_CHANGED, {"case_number": "x"})
         delivery = WebhookDelivery.objects.get(subscription=sub)
-        client.force_login(portal_user)
+        log_in(client, portal_user)
         assert client.get("/portal/webhooks/").status_code == 403
-        client.force_login(portal_admin)
+        log_in(client, portal_admin)
         page = client.get("/portal/webhooks/")
         assert str(delivery.event_id) in page.content.decode()
         with django_capture_on_commit_callbacks(execute=True):

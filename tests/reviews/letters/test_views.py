@@ -291,7 +291,7 @@ def test_pdf_served_to_the_reviewer_holds_the_determination(client, letter, user
 
 
 def test_letters_page_links_back_to_the_case_and_keeps_the_hash_out_of_the_table(client, letter, users):
-    client.force_login(users["administrator"])
+    log_in(client, users["administrator"])
     page = client.get(_url("letter_case", None)).content.decode()
     assert f'href="{reverse("cases:detail", args=[CASE])}"' in page
     header = page.split("<thead>")[1].split("</thead>")[0]
@@ -302,7 +302,7 @@ def test_letters_page_links_back_to_the_case_and_keeps_the_hash_out_of_the_table
 def test_status_and_versions_refresh_together_while_a_version_is_in_progress(client, letter, users):
     """A queued version: the page polls the status and the table as one panel, so the two never
     disagree (no "queued" above a table saying Ready); the status no longer polls on its own here."""
-    client.force_login(users["administrator"])
+    log_in(client, users["administrator"])
     DeterminationLetter.objects.filter(pk=letter.pk).update(status=LetterStatus.QUEUED)
     page = client.get(_url("letter_case", None)).content.decode()
     panel = page.split('id="letters-panel"')[1].split(">")[0]

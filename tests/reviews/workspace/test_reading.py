@@ -20,6 +20,7 @@ from cases.models import RecordPage
 from reviews.models import QAComment
 from reviews.workspace import amendments, drafts, signoff
 from tests import factories
+from tests.auth import log_in
 from tests.reviews.conftest import complete
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_record_text_and_list_only_for_the_accepted_reviewer(
     text_url = reverse("reviews:record_text", args=[number, scanned.pk])
     html = reviewer_client.get(text_url).content.decode()
     assert html.count('class="record-page"') == 3
-    client.force_login(other_reviewer.user)
+    log_in(client, other_reviewer.user)
     assert client.get(text_url).status_code == 404
     assert client.get(reverse("reviews:record_list", args=[number])).status_code == 404
     assert client.get(reverse("reviews:record_search", args=[number]), {"q": "urine"}).status_code == 404
@@ -133,7 +134,7 @@ def test_qa_returns_with_an_item_comment_shown_on_that_item(review, qa_user, set
     number = review.case.case_number
     first, second = review.case.disputed_items.order_by("position")
     client = Client()  # QA's own browser, beside the reviewer's
-    client.force_login(qa_user)
+    log_in(client, qa_user)
     page = client.get(reverse("reviews:workspace", args=[number])).content.decode()
     assert f'name="item_{second.pk}"' in page
     response = client.post(
@@ -155,7 +156,7 @@ def test_qa_home_is_the_queue_by_due_date(review, qa_user, settings, reviewer_cl
     complete(review)
     signoff.sign_off(review, by=review.reviewer.user)
     client = Client()
-    client.force_login(qa_user)
+    log_in(client, qa_user)
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0] == reverse("reviews:qa_queue")
     html = response.content.decode()
