@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0011_voided_when_withdrawn'),
+        ('reviews', '0013_voided_when_withdrawn'),
     ]
 
     operations = [

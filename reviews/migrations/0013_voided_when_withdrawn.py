@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0010_assignment_open_work_index'),
+        ('reviews', '0012_qa_item_comments'),
     ]
 
     operations = [
