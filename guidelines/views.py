@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+import rules
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
@@ -13,13 +15,12 @@ from rules.contrib.views import permission_required
 from cases.models import Case, DisputedItem
 from guidelines import services
 from guidelines.models import FeedbackAction
-from imr_site.permissions import object_permission_required
 
 _FIELD_ID = re.compile(r"^[A-Za-z][\w\-:.]{0,80}$")
 FIELD_PARAMS = ("guideline_field", "rationale_field", "decision_field")
 
 
-def _visible_item(request: HttpRequest, item_id: int, **_) -> DisputedItem:
+def _visible_item(request: HttpRequest, item_id: int) -> DisputedItem:
     """The item, or 404 unless its case is one the user may see."""
     return get_object_or_404(
         DisputedItem.objects.select_related("case").filter(case__in=Case.objects.visible_to(request.user)),
@@ -36,17 +37,19 @@ def _field_ids(request: HttpRequest) -> dict[str, str]:
     return out
 
 
-# Suggestions quote the case's records: only for those who may read them (a reviewer once it accepted).
-view_item_records = object_permission_required(
-    "cases.view_records", lambda request, item_id: _visible_item(request, item_id).case
-)
+def _readable_item(request: HttpRequest, item_id: int) -> DisputedItem:
+    """The item, 404 unless its case is one the user sees, 403 unless the user may read its records:
+    suggestions quote them (a reviewer reads them only once it has accepted the case)."""
+    item = _visible_item(request, item_id)
+    if not rules.has_perm("cases.view_records", request.user, item.case):
+        raise PermissionDenied
+    return item
 
 
 @login_required
 @require_GET
-@view_item_records
-def item_suggestions(request: HttpRequest, case: Case, item_id: int) -> HttpResponse:
-    item = _visible_item(request, item_id)
+def item_suggestions(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _readable_item(request, item_id)
     # No summary text in the query string: URLs end up in access logs, and case text is PHI.
     suggestion = services.suggest_for_disputed_item(item)
     context = {"item": item, "s": suggestion, "fields": _field_ids(request)}
@@ -55,9 +58,8 @@ def item_suggestions(request: HttpRequest, case: Case, item_id: int) -> HttpResp
 
 @login_required
 @require_POST
-@view_item_records
-def item_feedback(request: HttpRequest, case: Case, item_id: int) -> HttpResponse:
-    item = _visible_item(request, item_id)
+def item_feedback(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _readable_item(request, item_id)
     action = request.POST.get("action", "")
     if action not in FeedbackAction.values:
         return HttpResponseBadRequest("unknown action")
