@@ -129,6 +129,7 @@ class CaseList(ApiView, GenericAPIView):
 
     @extend_schema(
         summary="List the organisation's cases",
+        operation_id="cases_list",
         parameters=[
             OpenApiParameter(
                 "status", OpenApiTypes.STR, enum=s.ORGANISATION_STATUSES, description="Organisation status"
@@ -159,7 +160,7 @@ class CaseList(ApiView, GenericAPIView):
 
 
 class CaseDetail(ApiView):
-    @extend_schema(summary="One case", responses=s.CaseSerializer)
+    @extend_schema(summary="One case", operation_id="cases_get", responses=s.CaseSerializer)
     def get(self, request, case_number: str):
         case = self.get_case(case_number)
         self.log(case, PortalAction.VIEW_CASE)

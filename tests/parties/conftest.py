@@ -59,6 +59,7 @@ def api(client, api_client_credentials):
     token = get_token(client, api_client_credentials)
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     client.token = token
+    client.client_id = api_client_credentials.client_id
     return client
 
 
