@@ -49,7 +49,7 @@ def test_load_demo_gives_the_readme_logins_and_each_case_its_stage_and_a_rerun_c
         .exists()
     )
 
-    assert "guidelines: 18 created" in output
+    assert "guidelines: 26 created" in output
     stages = {
         "CM26-0000101": "eligible",
         "CM26-0000102": "assigned",
