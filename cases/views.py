@@ -412,9 +412,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permission_required("cases.manage_case", raise_exception=True)
 def intake_format(request: HttpRequest) -> HttpResponse:
     """The intake format, read from the JSON Schema itself (no copy to drift): every field, its type,
-    whether it is required, its rules and its description. Holds no case data."""
+    whether it is required, its rules and its description. Holds no case data, but belongs to the
+    administrators' import, so it is theirs alone."""
     schema = intake.case_validator().schema
     return render(
         request,
@@ -423,6 +425,7 @@ def intake_format(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permission_required("cases.manage_case", raise_exception=True)
 def intake_schema(request: HttpRequest) -> HttpResponse:
     """The JSON Schema file, for validating intake files before sending them."""
     return FileResponse(

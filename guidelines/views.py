@@ -69,7 +69,7 @@ def item_feedback(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "guidelines/_feedback_done.html", {"action": action})
 
 
-@login_required
+@permission_required("guidelines.search_guidelines", raise_exception=True)
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]

@@ -29,6 +29,17 @@ is_qa = rules.is_group_member(QA)
 is_security_officer = rules.is_group_member(SECURITY_OFFICER)
 
 
+@rules.predicate
+def is_organisation_user(user) -> bool:
+    """A user of a claims-administrator organisation (``parties.Membership``), active or not: the portal is
+    all of the site such a user may use; every IMR page answers 403 or 404 to it."""
+    return getattr(user, "is_authenticated", False) and hasattr(user, "membership")
+
+
+# The IMR side's own people: everyone logged in who is not an organisation's user.
+is_imr_user = rules.is_authenticated & ~is_organisation_user
+
+
 def ensure_roles(**kwargs) -> None:
     """Create the groups and give each its admin site permissions. Idempotent; runs after every migrate,
     so a database made before a permission was taken away loses it too."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import rules
 
 from cases.rules import is_accepted_reviewer
-from imr_site.roles import is_administrator, is_qa
+from imr_site.roles import is_administrator, is_imr_user, is_qa
 
 
 # -- the workspace (object: a Review) ----------------------------------------------------------------
@@ -74,3 +74,6 @@ rules.add_perm("reviews.regenerate_letter", is_administrator)
 # -- quality assurance -------------------------------------------------------------------------------
 # The QA queue (no object): the reviews waiting for a QA reader, by due date.
 rules.add_perm("reviews.view_qa_queue", is_qa)
+
+# "My cases": the IMR side's landing page (empty for those with no assignment); never a portal user's.
+rules.add_perm("reviews.view_dashboard", is_imr_user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import rules
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -79,6 +80,8 @@ def _editable(user, review: Review | None) -> bool:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The reviewer's own assigned cases, soonest due first, with progress; QA readers see their queue."""
     user = request.user
+    if not user.has_perm("reviews.view_dashboard"):
+        raise PermissionDenied  # a claims administrator's user: the portal is its site
     # Only one review of a case is live at a time (an amendment supersedes the signed one).
     live = Review.objects.filter(case=OuterRef("pk")).live()
     decided = (
@@ -471,7 +474,7 @@ def compare_versions(request: HttpRequest, case: Case, case_number: str) -> Http
 def qa_queue(request: HttpRequest) -> HttpResponse:
     """Where a QA reader lands: the reviews waiting for QA, soonest due first."""
     if not rules.has_perm("reviews.view_qa_queue", request.user):
-        raise Http404
+        raise PermissionDenied  # a page, not an object: its existence is no secret
     reviews = (
         Review.objects.filter(status=ReviewStatus.IN_QA)
         .select_related("case", "reviewer__user")

@@ -163,7 +163,7 @@ def test_qa_home_is_the_queue_by_due_date(review, qa_user, settings, reviewer_cl
     assert review.case.case_number in html
     assert "Preventive Medicine" in html  # the reviewer's specialty
     assert "days left" in html or "overdue" in html or "due today" in html
-    assert reviewer_client.get(reverse("reviews:qa_queue")).status_code == 404
+    assert reviewer_client.get(reverse("reviews:qa_queue")).status_code == 403
 
 
 def test_sign_off_flash_names_no_letter_status_and_the_panel_polls(review, reviewer_client):
