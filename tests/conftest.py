@@ -53,6 +53,40 @@ def _eager_celery_by_default(request):
     app.conf.task_always_eager = previous
 
 
+def _close_worker_db_connection(**kwargs) -> None:
+    # The embedded worker runs in its own thread with its own connection: close it after each task so
+    # the test database can be flushed and dropped.
+    from django.db import connection
+
+    connection.close()
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker on Redis (not eager mode), in a thread, serving every queue: for the
+    integration tests that follow a task from the request to its result."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+
+    from imr_site.celery import app, queue_names
+
+    assert app.conf.task_always_eager is False
+    app.control.purge()  # messages left in this Redis database by an earlier run name other databases' ids
+    task_postrun.connect(_close_worker_db_connection, weak=False)
+    try:
+        with start_worker(
+            app,
+            pool="solo",
+            concurrency=1,
+            queues=queue_names(),
+            perform_ping_check=False,
+            shutdown_timeout=30,
+        ) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(_close_worker_db_connection)
+
+
 @pytest.fixture
 def admin_user(db):
     return factories.AdminUserFactory()

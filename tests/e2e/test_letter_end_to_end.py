@@ -10,9 +10,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connection
 from django.urls import reverse
 
 from cases.intake import EXAMPLE_CASE_PATH, import_file
@@ -31,33 +28,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("seed_letterhead"
 
 # Generous: only there so that a broken worker fails the test instead of hanging it.
 WAIT_FOR_LETTER_SECONDS = 180
-
-
-def _close_worker_db_connection(**kwargs) -> None:
-    # The embedded worker runs in its own thread with its own connection: close it after each task so
-    # the test database can be flushed and dropped.
-    connection.close()
-
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    from imr_site.celery import app, queue_names
-
-    assert app.conf.task_always_eager is False
-    app.control.purge()  # messages left in this Redis database by an earlier run name other databases' ids
-    task_postrun.connect(_close_worker_db_connection, weak=False)
-    try:
-        with start_worker(
-            app,
-            pool="solo",
-            concurrency=1,
-            queues=queue_names(),
-            perform_ping_check=False,
-            shutdown_timeout=30,
-        ) as worker:
-            yield worker
-    finally:
-        task_postrun.disconnect(_close_worker_db_connection)
 
 
 def _wait_until_settled(letter: DeterminationLetter) -> DeterminationLetter:

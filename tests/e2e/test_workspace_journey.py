@@ -20,7 +20,6 @@ from reviews.workspace import amendments, drafts
 from reviews.workspace.drafts import start_review
 from tests import factories
 from tests.e2e.conftest import log_in
-from tests.e2e.test_letter_end_to_end import celery_worker  # noqa: F401 - a fixture
 from tests.reviews.conftest import OVERTURNED_RATIONALE, UPHELD_RATIONALE
 from tests.reviews.letters.helpers import seed_letterhead  # noqa: F401 - a fixture
 
@@ -51,7 +50,7 @@ def serious_violations(page) -> list[str]:
 
 
 @pytest.fixture
-def journey(live_server, celery_worker, settings):  # noqa: F811 - the imported fixture
+def journey(live_server, celery_worker, settings):
     settings.IMR_QA_REQUIRED = True
     reviewer = factories.reviewer_with_credentials(states=("CA",), specialties=("occupational_medicine",))
     qa = factories.QAUserFactory()

@@ -14,10 +14,7 @@ import json
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from pypdf import PdfReader
 
 from cases.demo import to_eligible
@@ -34,31 +31,6 @@ from tests.seed_determination import SEED_DECISIONS, sign_seed_review
 pytestmark = pytest.mark.integration
 
 WAIT_SECONDS = 180  # only so that a broken worker fails the test instead of hanging it
-
-
-def _close_worker_db_connection(**kwargs) -> None:
-    connection.close()
-
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    from imr_site.celery import app, queue_names
-
-    assert app.conf.task_always_eager is False
-    app.control.purge()
-    task_postrun.connect(_close_worker_db_connection, weak=False)
-    try:
-        with start_worker(
-            app,
-            pool="solo",
-            concurrency=1,
-            queues=queue_names(),
-            perform_ping_check=False,
-            shutdown_timeout=30,
-        ) as worker:
-            yield worker
-    finally:
-        task_postrun.disconnect(_close_worker_db_connection)
 
 
 def wait_for(what: str, check):
