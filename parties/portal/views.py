@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.recording import record as audit_record
-from cases.models import Case, MedicalRecord
+from cases.models import Case, MedicalRecord, RecordKind
 from cases.services import CaseInputError
 from parties import records, webhooks
 from parties.determination import issued_letter
@@ -140,17 +140,12 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
             elif case is None or not rules.has_perm("parties.upload_records", request.user, case):
                 results.append((upload.name, False, f"no open case {parsed[0]} for your organisation"))
             else:
-                try:
-                    records.upload_record(
-                        case,
-                        by=request.user,
-                        organisation=organisation,
-                        content=upload.read(),
-                        file_name=upload.name,
-                    )
-                    results.append((upload.name, True, f"added to {case.case_number}"))
-                except CaseInputError as exc:
-                    results.append((upload.name, False, exc.message))
+                done, failed = _upload_many(request, case, organisation, [upload], RecordKind.OTHER)
+                results.append(
+                    (upload.name, True, f"added to {case.case_number}")
+                    if done
+                    else (upload.name, False, failed[0][1])
+                )
     return render(request, "parties/portal/bulk_upload.html", {"form": form, "results": results})
 
 
