@@ -28,7 +28,8 @@ CASE_NUMBER = "CM16-0900001"
 STARTUP_SECONDS = 300  # release steps (deploy check, migrations, static files, knowledge base) on 2 cores
 LETTER_SECONDS = 180
 SERVER = "postgres://postgres@127.0.0.1:5432"
-STACK_DB = "imr_stack_test"
+# Named after the suite's own database, so two suites on one server (CI beside a developer) never share it.
+STACK_DB = os.environ.get("DATABASE_URL", "/imr").rsplit("/", 1)[-1] + "_stack_test"
 
 
 class Browser:
