@@ -50,6 +50,9 @@ def test_the_email_names_only_the_case_number(
     admin_user, ortho, mailoutbox, django_capture_on_commit_callbacks
 ):
     case = eligible_case(diagnoses=["lumbar radiculopathy"], injury_description="Fell from a ladder")
+    # A surname no e-mail word can contain (Faker once drew "Case", which every subject holds).
+    ortho.user.last_name = "Zwolinski-Oyelaran"
+    ortho.user.save(update_fields=["last_name"])
     with django_capture_on_commit_callbacks(execute=True):
         services.assign(case, ortho, by=admin_user)
     (mail,) = mailoutbox
