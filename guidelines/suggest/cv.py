@@ -33,7 +33,7 @@ from .corpus import case_facts_from_input, case_suggestions
 from .decision import L2, MARGIN, OVER, UP, DecisionModel, evidence_checks, features, fit
 from .decision import VERSION as DECISION_VERSION
 from .knowledge import KnowledgeBase
-from .match import _rank, top_citations
+from .match import ranked_candidates, top_citations
 from .parse import parse_item
 from .ranking import RankingModel, candidate_features
 from .schema import SectionInfo, Suggestion
@@ -148,7 +148,7 @@ def ranking_rows(
                 facts, claims_administrator_guidelines=[given.get("claims_administrator_guideline") or ""]
             )
             request = parse_item(given.get("item") or "")
-            matches = _rank(kb, request, item_facts) if request.families else []
+            matches = ranked_candidates(kb, request, item_facts)
             if len(matches) < 2:
                 continue
             labels = [
@@ -190,10 +190,13 @@ def fit_ranker(rows: RankRows, folds: int = 5) -> RankingModel:
     from sklearn.model_selection import GroupKFold
 
     groups = [r[0] for r in rows]
+    splits = min(folds, len(set(groups)))
+    if splits < 2:
+        return RankingModel()  # too few letters to choose a penalty honestly: the hand-set order
     best_c, best = RANK_CS[0], -1.0
     for c in RANK_CS:
         scores = []
-        for tr, te in GroupKFold(n_splits=folds).split(rows, groups=groups):
+        for tr, te in GroupKFold(n_splits=splits).split(rows, groups=groups):
             m = _fit_ranker([rows[i] for i in tr], c)
             scores.append(_top1(m, [rows[i] for i in te]))
         mean = sum(scores) / len(scores)

@@ -115,6 +115,11 @@ def rank_sections(
     return matches[:limit] or fallback_sections(kb, request, facts)
 
 
+def ranked_candidates(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts) -> list[SectionMatch]:
+    """Every matched section in the hand-set order, before any ranker or limit (what a ranker learns on)."""
+    return _rank(kb, request, facts) if request.families else []
+
+
 FALLBACK_REASONS = (
     "no section on file names this treatment: the MTUS as stored here does not address it",
     "starting point: the ODG chapter for the body region (8 CCR 9792.21.1, medical evidence search sequence)",
