@@ -16,6 +16,7 @@ from .engine import suggest_case
 from .knowledge import KnowledgeBase
 from .match import top_citations
 from .parse import detect_regions
+from .ranking import RankingModel
 from .schema import CaseFacts, Suggestion
 
 
@@ -40,7 +41,10 @@ def case_facts_from_input(case: dict[str, Any]) -> CaseFacts:
 
 
 def case_suggestions(
-    case: dict[str, Any], kb: KnowledgeBase, model: DecisionModel | None = None
+    case: dict[str, Any],
+    kb: KnowledgeBase,
+    model: DecisionModel | None = None,
+    ranker: RankingModel | None = None,
 ) -> list[Suggestion]:
     """The engine's suggestions for one inputs.json case, in its item order."""
     items = case.get("items", [])
@@ -49,6 +53,7 @@ def case_suggestions(
         [(i.get("item") or "", None, [i.get("claims_administrator_guideline") or ""]) for i in items],
         case_facts_from_input(case),
         model,
+        ranker,
     )
 
 

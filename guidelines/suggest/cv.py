@@ -24,14 +24,18 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .corpus import case_suggestions
-from .decision import MARGIN, OVER, UP, DecisionModel, evidence_checks, features, fit
+from .corpus import case_facts_from_input, case_suggestions
+from .decision import L2, MARGIN, OVER, UP, DecisionModel, evidence_checks, features, fit
+from .decision import VERSION as DECISION_VERSION
 from .knowledge import KnowledgeBase
-from .match import top_citations
+from .match import ranked_candidates, top_citations
+from .parse import parse_item
+from .ranking import RankingModel, candidate_features
 from .schema import SectionInfo, Suggestion
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -105,9 +109,102 @@ def _load(path: Path) -> list[dict[str, Any]]:
 
 
 def _run(
-    inputs: list[dict[str, Any]], kb: KnowledgeBase, model: DecisionModel | None
+    inputs: list[dict[str, Any]],
+    kb: KnowledgeBase,
+    model: DecisionModel | None,
+    ranker: RankingModel | None = None,
 ) -> dict[str, list[Suggestion]]:
-    return {c["case_number"]: case_suggestions(c, kb, model) for c in inputs}
+    return {c["case_number"]: case_suggestions(c, kb, model, ranker or RankingModel()) for c in inputs}
+
+
+def letters_hash(gold: list[dict[str, Any]]) -> str:
+    """A fingerprint of which letters a model was fitted on (their case numbers, sorted), not their text."""
+    import hashlib
+
+    ids = "\n".join(sorted(c["case_number"] for c in gold))
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
+RankRows = list[tuple[str, list[dict[str, float]], list[int]]]
+
+
+def ranking_rows(
+    inputs: list[dict[str, Any]], gold: list[dict[str, Any]], kb: KnowledgeBase, scorer: ModuleType
+) -> RankRows:
+    """(letter, candidate features in the hand-set order, 1 where the candidate names the guideline the
+    reviewer relied on first) for every gold item with candidates."""
+    by_case = {c["case_number"]: c for c in inputs}
+    rows: RankRows = []
+    for case in gold:
+        source = by_case.get(case["case_number"])
+        if source is None:
+            continue
+        facts = case_facts_from_input(source)
+        for given, item in zip(source.get("items", []), case.get("items", []), strict=False):
+            cited = scorer.citations(item.get("reviewer_guideline", ""))
+            if not cited:
+                continue
+            item_facts = replace(
+                facts, claims_administrator_guidelines=[given.get("claims_administrator_guideline") or ""]
+            )
+            request = parse_item(given.get("item") or "")
+            matches = ranked_candidates(kb, request, item_facts)
+            if len(matches) < 2:
+                continue
+            labels = [
+                int(bool(c) and c[0][0] == cited[0][0])
+                for c in (scorer.citations(m.citation)[:1] for m in matches)
+            ]
+            rows.append((case["case_number"], candidate_features(matches, request, item_facts), labels))
+    return rows
+
+
+RANK_CS = (0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+def _fit_ranker(rows: RankRows, c: float) -> RankingModel:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    feats = [f for _, fs, _ in rows for f in fs]
+    y = [label for _, _, ls in rows for label in ls]
+    if len(set(y)) < 2:
+        return RankingModel()
+    vec = DictVectorizer(sparse=False)
+    x = vec.fit_transform(feats)
+    clf = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    names = vec.get_feature_names_out()
+    return RankingModel(
+        {str(n): round(float(w), 4) for n, w in zip(names, clf.coef_[0], strict=True) if abs(w) > 1e-4}
+    )
+
+
+def _top1(model: RankingModel, rows: RankRows) -> float:
+    hits = [ls[max(range(len(fs)), key=lambda i: (model.score(fs[i]), -i))] for _, fs, ls in rows]
+    return sum(hits) / len(hits) if hits else 0.0
+
+
+def fit_ranker(rows: RankRows, folds: int = 5) -> RankingModel:
+    """Logistic regression over the candidates; its penalty chosen by an inner cross-validation grouped by
+    letter within these rows only (nested: the outer fold's test letters are never seen)."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = [r[0] for r in rows]
+    splits = min(folds, len(set(groups)))
+    if splits < 2:
+        return RankingModel()  # too few letters to choose a penalty honestly: the hand-set order
+    best_c, best = RANK_CS[0], -1.0
+    for c in RANK_CS:
+        scores = []
+        for tr, te in GroupKFold(n_splits=splits).split(rows, groups=groups):
+            m = _fit_ranker([rows[i] for i in tr], c)
+            scores.append(_top1(m, [rows[i] for i in te]))
+        mean = sum(scores) / len(scores)
+        if mean > best + 1e-9:
+            best_c, best = c, mean
+    model = _fit_ranker(rows, best_c)
+    model.provenance = {"C": best_c, "inner_cv_top1": round(best, 3)}
+    return model
 
 
 def training_rows(
@@ -123,10 +220,15 @@ def training_rows(
     return rows
 
 
-def fit_on(inputs: list[dict[str, Any]], gold: list[dict[str, Any]], kb: KnowledgeBase) -> DecisionModel:
+def fit_on(
+    inputs: list[dict[str, Any]],
+    gold: list[dict[str, Any]],
+    kb: KnowledgeBase,
+    ranker: RankingModel | None = None,
+) -> DecisionModel:
     """Fit the decision model on these letters only (two passes: see the module docstring)."""
-    first = fit(training_rows(_run(inputs, kb, DecisionModel()), gold))
-    return fit(training_rows(_run(inputs, kb, first), gold))
+    first = fit(training_rows(_run(inputs, kb, DecisionModel(), ranker), gold))
+    return fit(training_rows(_run(inputs, kb, first, ranker), gold))
 
 
 def _balanced(pairs: list[tuple[str, str]]) -> float | None:
@@ -233,7 +335,9 @@ def summary(per_fold: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return out
 
 
-def cross_validate(kb: KnowledgeBase, corpus: Path, k: int = 5) -> dict[str, Any]:
+def cross_validate(
+    kb: KnowledgeBase, corpus: Path, k: int = 5, learned_ranking: bool = True
+) -> dict[str, Any]:
     """Grouped k-fold cross-validation; returns per-fold figures, their summary and calibration tables."""
     scorer = load_scorer(corpus)
     per_fold: list[dict[str, Any]] = []
@@ -245,8 +349,14 @@ def cross_validate(kb: KnowledgeBase, corpus: Path, k: int = 5) -> dict[str, Any
             fold_kb = fold_knowledge_base(
                 kb, letter_lines(train_in, train_gold), letter_lines(test_in, test_gold)
             )
-            model = fit_on(train_in, train_gold, fold_kb)
-            figures, rows = score_fold(_run(test_in, fold_kb, model), test_gold, model, scorer)
+            ranker = (
+                fit_ranker(ranking_rows(train_in, train_gold, fold_kb, scorer))
+                if learned_ranking
+                else RankingModel()
+            )
+            model = fit_on(train_in, train_gold, fold_kb, ranker)
+            figures, rows = score_fold(_run(test_in, fold_kb, model, ranker), test_gold, model, scorer)
+            figures["ranking_C"] = ranker.provenance.get("C")
             figures["fold"] = fold.name
             figures["letters"] = len(test_gold)
             figures["kb_records_dropped"] = len(kb.sections) - len(fold_kb.sections)
@@ -262,6 +372,12 @@ def cross_validate(kb: KnowledgeBase, corpus: Path, k: int = 5) -> dict[str, Any
     }
 
 
+def sklearn_version() -> str:
+    import sklearn
+
+    return sklearn.__version__
+
+
 def fit_packaged(kb: KnowledgeBase, corpus: Path) -> DecisionModel:
     """The model the product ships: fitted on all development letters, with its provenance."""
     inputs, gold = _load(corpus / "dev" / "inputs.json"), _load(corpus / "dev" / "gold.json")
@@ -269,10 +385,14 @@ def fit_packaged(kb: KnowledgeBase, corpus: Path) -> DecisionModel:
     model.provenance = {
         "fitted_on": "development letters (shared/corpus/dev): "
         f"{len(gold)} letters, {sum(len(c['items']) for c in gold)} items",
+        "letters_sha256": letters_hash(gold),
+        "features": "one indicator per settled criteria check: key|met or not met|the decision it favours",
+        "version": DECISION_VERSION,
         "by": "python manage.py suggest_cv --write-model (guidelines/suggest/cv.py)",
         "date": dt.date.today().isoformat(),
         "method": "class-balanced, sign-constrained ridge logistic regression over settled criteria-check "
-        "outcomes; the kind of service is not a feature (decision.fit)",
+        f"outcomes, L2 {L2}; the kind of service is not a feature (decision.fit)",
+        "library": f"scikit-learn {sklearn_version()}",
         "figures": "cross-validated figures in docs/guidelines.md, never these letters' own fit",
     }
     return model

@@ -14,6 +14,7 @@ kind of service alone. With no such check, or a probability too close to the mid
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,9 +23,13 @@ from typing import Any
 
 from .schema import CriterionCheck, ItemRequest
 
+log = logging.getLogger(__name__)
+
 UP, OVER = "Upheld", "Overturned"
 MET, NOT_MET = "met", "not met"
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "decision_model.json"
+# The feature set's version: a model file written for other features is not used (``load``).
+VERSION = 2
 # Abstain also when the class-balanced probability is within MARGIN of 0.5. Cross-validation
 # (docs/guidelines.md, `suggest_cv` margin table) showed no steady gain in accuracy from a margin, so
 # only the evidence rules abstain.
@@ -80,8 +85,18 @@ class DecisionModel:
         """The calibrated chance that IMR overturns a denial of an item like this one."""
         return _sigmoid(self._z(feats) + self.prior_logit)
 
+    @property
+    def fitted(self) -> bool:
+        """Whether weights were fitted (an empty model is the fallback when the model file is missing)."""
+        return bool(self.weights)
+
     def decide(self, request: ItemRequest, checks: Sequence[CriterionCheck]) -> tuple[str, float, list[str]]:
-        """(decision or "" for no suggestion, calibrated chance of Overturned, the drivers in words)."""
+        """(decision or "" for no suggestion, calibrated chance of Overturned, the drivers in words).
+
+        Without a fitted model every settled criterion is treated as one never seen in training: the
+        criteria's own clinical direction decides when they all agree, otherwise no decision (and the
+        chance shown is 0.5, "not estimated").
+        """
         feats = features(request, checks)
         chance = round(self.p_overturn(feats), 2)
         p = self.p_balanced(feats)
@@ -135,10 +150,11 @@ class DecisionModel:
     def weighs(self, check: CriterionCheck) -> bool:
         """Whether the fitted model gives this settled criterion a weight (it was seen in training)."""
         key = f"{check.key}|{check.status}|{check.favours}"
-        return abs(self.weights.get(key, 0.0)) > 1e-6 or not self.weights
+        return abs(self.weights.get(key, 0.0)) > 1e-6
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "version": VERSION,
             "bias": self.bias,
             "margin": self.margin,
             "prior_logit": self.prior_logit,
@@ -148,6 +164,8 @@ class DecisionModel:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DecisionModel:
+        if d.get("version", VERSION) != VERSION:
+            return cls()  # written for another feature set: the unfitted fallback, never wrong weights
         return cls(
             dict(d.get("weights", {})),
             float(d.get("bias", 0.0)),
@@ -186,35 +204,28 @@ def fit(
 def _fit(
     rows: Sequence[tuple[dict[str, float], str]], l2: float, margin: float, dropped: set[str]
 ) -> DecisionModel:
-    """Class-balanced ridge logistic regression by Newton's method (numpy only; deterministic)."""
-    import numpy as np
+    """Class-balanced ridge logistic regression (scikit-learn; lbfgs is deterministic).
 
-    names = sorted({k for f, _ in rows for k in f if k not in dropped})
-    index = {k: i for i, k in enumerate(names)}
-    x = np.zeros((len(rows), len(names) + 1))
-    x[:, -1] = 1.0
-    y = np.array([1.0 if label == OVER else 0.0 for _, label in rows])
-    for r, (f, _) in enumerate(rows):
-        for k, v in f.items():
-            if k in index:
-                x[r, index[k]] = v
-    pos = max(1.0, y.sum())
-    neg = max(1.0, len(y) - y.sum())
-    # Each class weighs the same in total: the 0.5 threshold then maximises balanced accuracy.
-    sw = np.where(y == 1.0, len(y) / (2 * pos), len(y) / (2 * neg))
-    w = np.zeros(x.shape[1])
-    penalty = np.full(x.shape[1], l2)
-    penalty[-1] = 0.0
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        grad = x.T @ (sw * (p - y)) + penalty * w
-        hess = (x * (sw * p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    weights = {k: round(float(w[i]), 4) for k, i in index.items() if abs(w[i]) > 1e-6}
-    return DecisionModel(weights, round(float(w[-1]), 4), margin, round(math.log(pos / neg), 4))
+    scikit-learn is needed to fit (``suggest_cv``, requirements-dev.txt), never to decide: the engine
+    reads the fitted weights from the model file.
+    """
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    y = [1 if label == OVER else 0 for _, label in rows]
+    pos, neg = max(1, sum(y)), max(1, len(y) - sum(y))
+    prior = round(math.log(pos / neg), 4)
+    if len(set(y)) < 2:
+        return DecisionModel({}, 0.0, margin, prior)  # one class only: nothing to learn, the fallback
+    vec = DictVectorizer(sparse=False, sort=True)
+    x = vec.fit_transform([{k: v for k, v in f.items() if k not in dropped} for f, _ in rows])
+    # The penalty is on the weights only (lbfgs leaves the intercept free), C = 1 / L2. "balanced": each
+    # class weighs the same in total, so the 0.5 threshold maximises balanced accuracy.
+    clf = LogisticRegression(C=1.0 / l2, class_weight="balanced", tol=1e-10, max_iter=5000)
+    clf.fit(x, y)
+    names = vec.get_feature_names_out()
+    weights = {str(k): round(float(w), 4) for k, w in zip(names, clf.coef_[0], strict=True) if abs(w) > 1e-6}
+    return DecisionModel(weights, round(float(clf.intercept_[0]), 4), margin, prior)
 
 
 def _sigmoid(z: float) -> float:
@@ -224,12 +235,22 @@ def _sigmoid(z: float) -> float:
 _DEFAULT: DecisionModel | None = None
 
 
+def load(path: Path | None = None) -> DecisionModel:
+    """The model in ``path``; the unfitted fallback (see ``DecisionModel.decide``) when missing or unreadable.
+
+    A missing file is logged, not raised: the reviewer's page must not break over a data file.
+    """
+    path = path or MODEL_FILE
+    try:
+        return DecisionModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, AttributeError):
+        log.warning("decision model %s missing or unreadable: criteria-direction fallback", path.name)
+        return DecisionModel()
+
+
 def default_model() -> DecisionModel:
     """The packaged model (fitted on all development letters; see its provenance), loaded once."""
     global _DEFAULT
     if _DEFAULT is None:
-        if MODEL_FILE.exists():
-            _DEFAULT = DecisionModel.from_dict(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
-        else:
-            _DEFAULT = DecisionModel()
+        _DEFAULT = load()
     return _DEFAULT

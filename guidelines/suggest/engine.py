@@ -14,6 +14,7 @@ from .decision import DecisionModel, default_model
 from .knowledge import KnowledgeBase
 from .match import is_fallback, rank_sections
 from .parse import parse_item
+from .ranking import RankingModel
 from .rationale import draft_rationale
 from .schema import CaseFacts, CriterionCheck, ItemRequest, SectionMatch, Suggestion
 
@@ -32,10 +33,13 @@ def suggest(
     facts: CaseFacts | None = None,
     quantity: int | None = None,
     model: DecisionModel | None = None,
+    ranker: RankingModel | None = None,
 ) -> Suggestion:
     """Suggestions for one disputed item; never raises on bad input (it says what it could not do).
 
     ``model`` decides from the checks (``decision``); the packaged one unless given (cross-validation).
+    ``ranker`` reorders the sections (``ranking``: measured by ``suggest_cv --learned-ranking``, not
+    shipped); without it, the hand-set order.
     """
     facts = facts or CaseFacts()
     model = model or default_model()
@@ -45,7 +49,7 @@ def suggest(
         log.exception("item parsing failed")
         request = ItemRequest(description=description or "")
     try:
-        sections = rank_sections(kb, request, facts)
+        sections = rank_sections(kb, request, facts, ranker=ranker)
     except Exception:  # noqa: BLE001
         log.exception("section matching failed")
         sections = []
@@ -86,7 +90,11 @@ CaseItem = tuple[str, int | None, list[str]]
 
 
 def concurrent_surgery(
-    kb: KnowledgeBase, items: list[CaseItem], facts: CaseFacts, model: DecisionModel | None = None
+    kb: KnowledgeBase,
+    items: list[CaseItem],
+    facts: CaseFacts,
+    model: DecisionModel | None = None,
+    ranker: RankingModel | None = None,
 ) -> str:
     """The decision suggested for the first surgery among a case's items ('' when none is requested).
 
@@ -96,24 +104,33 @@ def concurrent_surgery(
     for text, qty, ca in items:
         if parse_item(text, qty).families[:1] == ["surgery"]:
             case_facts = replace(facts, claims_administrator_guidelines=list(ca))
-            return suggest(kb, text, case_facts, qty, model).decision
+            return suggest(kb, text, case_facts, qty, model, ranker).decision
     return ""
 
 
 def _suggest_item(
-    kb: KnowledgeBase, item: CaseItem, facts: CaseFacts, concurrent: str, model: DecisionModel | None
+    kb: KnowledgeBase,
+    item: CaseItem,
+    facts: CaseFacts,
+    concurrent: str,
+    model: DecisionModel | None,
+    ranker: RankingModel | None = None,
 ) -> Suggestion:
     text, qty, ca = item
     item_facts = replace(facts, claims_administrator_guidelines=list(ca), concurrent_surgery=concurrent)
-    return suggest(kb, text, item_facts, qty, model)
+    return suggest(kb, text, item_facts, qty, model, ranker)
 
 
 def suggest_case(
-    kb: KnowledgeBase, items: list[CaseItem], facts: CaseFacts, model: DecisionModel | None = None
+    kb: KnowledgeBase,
+    items: list[CaseItem],
+    facts: CaseFacts,
+    model: DecisionModel | None = None,
+    ranker: RankingModel | None = None,
 ) -> list[Suggestion]:
     """Suggestions for every item of a case; a surgery among them is suggested first (see above)."""
-    concurrent = concurrent_surgery(kb, items, facts, model)
-    return [_suggest_item(kb, item, facts, concurrent, model) for item in items]
+    concurrent = concurrent_surgery(kb, items, facts, model, ranker)
+    return [_suggest_item(kb, item, facts, concurrent, model, ranker) for item in items]
 
 
 def suggest_case_item(kb: KnowledgeBase, items: list[CaseItem], index: int, facts: CaseFacts) -> Suggestion:

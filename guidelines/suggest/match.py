@@ -9,6 +9,7 @@ import datetime as dt
 
 from .knowledge import KnowledgeBase
 from .parse import detect_regions, find_phrases
+from .ranking import RankingModel
 from .schema import CaseFacts, ItemRequest, SectionInfo, SectionMatch
 
 REGION_LABELS = {
@@ -94,17 +95,29 @@ def _in_force(sections: list[SectionInfo], day: dt.date | None) -> list[SectionI
 
 
 def rank_sections(
-    kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts, limit: int = 8
+    kb: KnowledgeBase,
+    request: ItemRequest,
+    facts: CaseFacts,
+    limit: int = 8,
+    ranker: RankingModel | None = None,
 ) -> list[SectionMatch]:
     """Sections for the request, best first, each with the reasons it matched.
 
+    ``ranker`` (the learned order, ``ranking``) reorders the matches; without it, the hand-set order.
     Every item with a description gets at least a citation: when no section names the treatment, the ODG
     chapter for the body region (``fallback_sections``), labelled as such.
     """
     if not (request.core or request.description).strip():
         return []
-    matches = _rank(kb, request, facts, limit) if request.families else []
-    return matches or fallback_sections(kb, request, facts)
+    matches = _rank(kb, request, facts) if request.families else []
+    if ranker is not None:
+        matches = ranker.rerank(matches, request, facts)
+    return matches[:limit] or fallback_sections(kb, request, facts)
+
+
+def ranked_candidates(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts) -> list[SectionMatch]:
+    """Every matched section in the hand-set order, before any ranker or limit (what a ranker learns on)."""
+    return _rank(kb, request, facts) if request.families else []
 
 
 FALLBACK_REASONS = (
@@ -128,7 +141,7 @@ def is_fallback(match: SectionMatch) -> bool:
     return match.section.role == "fallback"
 
 
-def _rank(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts, limit: int) -> list[SectionMatch]:
+def _rank(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts) -> list[SectionMatch]:
     candidates = [s for s in kb.candidates(request.families) if s.role == "primary"]
     day = facts.request_date or dt.date.today()  # no request date: the editions in force today
     in_force = _in_force(candidates, day)
@@ -170,7 +183,7 @@ def _rank(kb: KnowledgeBase, request: ItemRequest, facts: CaseFacts, limit: int)
     if out:
         top = max(m.score for m in out)
         out = [m for m in out if m.score >= top - 9 or not m.section.guideline.is_mtus]
-    return out[:limit]
+    return out
 
 
 def _score(
@@ -188,6 +201,7 @@ def _score(
     for sec in in_force:
         reasons: list[str] = []
         score = 0.0
+        parts: dict[str, float] = {}
         fam_hits = [f for f in request.families if f in sec.families or "~" + f in sec.families]
         primary = request.families[0] in sec.families
         secondary = "~" + request.families[0] in sec.families
@@ -200,12 +214,16 @@ def _score(
             )
         if primary:
             score += 10
+            parts["family_primary"] = 1.0
         elif secondary:
             score += 7
+            parts["family_secondary"] = 1.0
         elif fam_hits:
             score += 4
+            parts["family_other"] = 1.0
         if treat_hits:
             score += 3 if sec.match_treatment_only else 1
+            parts["treatment_named"] = 1.0
             reasons.append(f"treatment: {max(treat_hits, key=len)}")
         elif fam_hits:
             reasons.append(f"treatment family: {fam_hits[0].replace('_', ' ')}")
@@ -215,22 +233,28 @@ def _score(
         score += region[0]
         if region[1]:
             reasons.append(region[1])
+            parts["region_case" if from_case else "region_item"] = 1.0
         if sec.phase != "any":
             if sec.phase == phase:
                 score += 3
                 reasons.append(f"phase of care: {phase}")
+                parts["phase_match"] = 1.0
             else:
                 score -= 3
+                parts["phase_mismatch"] = 1.0
         cond_hits = _condition_hits(sec, facts)
         if cond_hits:
             score += 0.5
+            parts["condition"] = 1.0
             reasons.append(f"condition: {cond_hits[0]}")
         cited_guideline = _names_guideline(sec, ca_text)
         if cited_guideline and sec.section and sec.section.lower() in ca_text:
             score += CA_PRIOR
             reasons.append("also cited by the claims administrator")
+            parts["ca_section"] = 1.0
         elif cited_guideline:
             score += CA_GUIDELINE_PRIOR
+            parts["ca_guideline"] = 1.0
             reasons.append("guideline also cited by the claims administrator")
         if sec.stance == "not recommended":
             reasons.append("guideline stance: not recommended")
@@ -239,7 +263,7 @@ def _score(
             if day
             else "current guideline (no request date)"
         )
-        matches.append(SectionMatch(sec, score, reasons))
+        matches.append(SectionMatch(sec, score, reasons, parts))
     return matches
 
 
@@ -251,8 +275,12 @@ def _condition_hits(sec: SectionInfo, facts: CaseFacts) -> list[str]:
 
 
 def top_citations(matches: list[SectionMatch], n: int = 3) -> list[str]:
-    """The best MTUS sections plus the best non-MTUS alternative, for a short list (e.g. n=3)."""
+    """The best MTUS sections plus the best non-MTUS alternative, for a short list (e.g. n=3).
+
+    They keep the ranking's order: a non-MTUS source comes first only where the ranking put it first.
+    """
     mtus = [m for m in matches if m.section.guideline.is_mtus]
     other = [m for m in matches if not m.section.guideline.is_mtus]
     chosen = mtus[: n - 1] + other[:1] if mtus and other else (mtus or other)[:n]
-    return [m.citation for m in chosen]
+    keep = {id(m) for m in chosen}
+    return [m.citation for m in matches if id(m) in keep]

@@ -136,6 +136,9 @@ class SectionMatch:
     section: SectionInfo
     score: float
     reasons: list[str]
+    # What the hand-set score was made of (family, treatment, region, phase, the claims administrator's
+    # citation ...): the learned ranking's inputs (``ranking.candidate_features``).
+    parts: dict[str, float] = field(default_factory=dict)
 
     @property
     def citation(self) -> str:
