@@ -116,7 +116,50 @@ def check_determination_not_fixed(case_id: int | None, what: str) -> None:
         )
 
 
+# What changes a case as a party outside the IMR organisation sees it, besides the case row itself
+# (``Case.updated_at``): each is (model, timestamp field, filter). A status change, a record added (portal,
+# API, intake, staff), a records request issued or found insufficient, a determination letter issued. The
+# one definition of "last modified" (``CaseQuerySet.with_last_modified``, ``modified_since``): computed
+# from these rows when asked, so no copy on the case can fall behind the services that add them.
+CASE_CHANGE_TIMESTAMPS: tuple[tuple[str, str, dict], ...] = (
+    ("cases.CaseTransition", "at", {}),
+    ("cases.MedicalRecord", "received_at", {}),
+    ("parties.RecordsRequest", "created_at", {}),
+    ("parties.RecordsRequest", "insufficient_at", {}),
+    ("reviews.DeterminationLetter", "rendered_at", {"status": "ready"}),
+)
+
+
+def _change_rows():
+    from django.apps import apps
+
+    for label, field, extra in CASE_CHANGE_TIMESTAMPS:
+        yield apps.get_model(label).objects.filter(case=models.OuterRef("pk"), **extra).order_by(), field
+
+
 class CaseQuerySet(models.QuerySet):
+    def with_last_modified(self) -> CaseQuerySet:
+        """Each case with ``last_modified``: the latest of its own ``updated_at`` and the times of the
+        changes in ``CASE_CHANGE_TIMESTAMPS``."""
+        from django.db.models.functions import Coalesce, Greatest
+
+        latest = [
+            Coalesce(
+                models.Subquery(rows.values("case").annotate(m=models.Max(field)).values("m")[:1]),
+                models.F("updated_at"),
+            )
+            for rows, field in _change_rows()
+        ]
+        return self.annotate(last_modified=Greatest("updated_at", *latest))
+
+    def modified_since(self, moment: datetime.datetime) -> CaseQuerySet:
+        """Cases whose ``last_modified`` is at or after ``moment``, as EXISTS tests (each on an indexed
+        foreign key) so the filter does not compute every case's ``last_modified`` first."""
+        changed = models.Q(updated_at__gte=moment)
+        for rows, field in _change_rows():
+            changed |= models.Exists(rows.filter(**{f"{field}__gte": moment}))
+        return self.filter(changed)
+
     def visible_to(self, user) -> CaseQuerySet:
         """Cases a user may see (``cases.view_case``): administrators and QA all; a reviewer only the cases it
         is actively assigned. Every list and every case page goes through here."""
