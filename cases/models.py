@@ -18,6 +18,8 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from imr_site.text import no_control_characters
+
 CASE_NUMBER_RE = r"^[A-Z]{2}[0-9]{2}-[0-9]{7,8}$"
 
 
@@ -462,6 +464,77 @@ class TreatingProvider(models.Model):
     def delete(self, *args, **kwargs):
         check_determination_not_fixed(self.case_id, "parties")
         return super().delete(*args, **kwargs)
+
+
+class AddressedParty(models.TextChoices):
+    """The parties a determination is delivered to (``parties.models.Party`` is this)."""
+
+    CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"
+    INJURED_WORKER = "injured_worker", "Injured worker"
+    ATTORNEY = "attorney", "Injured worker's attorney"
+    REQUESTING_PROVIDER = "requesting_provider", "Requesting provider"
+
+
+US_STATE_RE = r"^[A-Z]{2}$"
+ZIP_RE = r"^[0-9]{5}(-[0-9]{4})?$"
+
+
+class MailingAddress(models.Model):
+    """Where a party's determination packet is mailed (Labor Code 4610.6: the determination goes to every
+    party). Kept apart from the case's clinical facts: only the mailroom's cover notices print it, and the
+    reviewer's pages never show it. Not fixed at sign-off: a party that moves is still mailed.
+
+    ``name`` is the addressee for the injured worker and the attorney; the requesting provider and the
+    claims administrator are addressed by the names the case already holds (no second copy)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mailing_addresses")
+    party = models.CharField(max_length=24, choices=AddressedParty.choices)
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[no_control_characters],
+        help_text="The injured worker's or the attorney's name as the envelope prints it.",
+    )
+    line1 = models.CharField("address line 1", max_length=100, validators=[no_control_characters])
+    line2 = models.CharField("address line 2", max_length=100, blank=True, validators=[no_control_characters])
+    city = models.CharField(max_length=60, validators=[no_control_characters])
+    state = models.CharField(
+        max_length=2, validators=[RegexValidator(US_STATE_RE, "Two capital letters, e.g. CA.")]
+    )
+    postal_code = models.CharField(
+        "ZIP code", max_length=10, validators=[RegexValidator(ZIP_RE, "Five digits, or ZIP+4 (95814-1234).")]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case_id", "party"]
+        constraints = [models.UniqueConstraint(fields=["case", "party"], name="one_address_per_party")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_party_display()}"
+
+    @property
+    def addressee(self) -> str:
+        if self.party == AddressedParty.CLAIMS_ADMINISTRATOR:
+            return self.case.claims_administrator
+        if self.party == AddressedParty.REQUESTING_PROVIDER:
+            provider = self.case.requesting_provider
+            return provider.name if provider else ""
+        return self.name
+
+    def lines(self) -> list[str]:
+        """The address block the envelope window shows (USPS: city, state and ZIP on the last line)."""
+        return [
+            line
+            for line in (
+                self.addressee,
+                self.line1,
+                self.line2,
+                f"{self.city} {self.state} {self.postal_code}",
+            )
+            if line
+        ]
 
 
 class DisputedItem(models.Model):
