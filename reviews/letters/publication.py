@@ -129,18 +129,21 @@ def redactor(names: list[Name]) -> Callable[[str], str]:
     pattern = r"(?<![\w])(?:" + HONORIFIC + r")?(?:" + "|".join(alternatives) + r")(?![\w])"
     if by_honorific:
         pattern = rf"(?<![\w]){HONORIFIC}(?:{'|'.join(by_honorific)})(?![\w])|" + pattern
-    # A person's credentials after the name go with it ("Maria Lopez, MD").
-    pattern = rf"(?:{pattern})(?:,?\s+(?:M\.?D|D\.?O|D\.?C|P\.?A-C|N\.?P|Ph\.?D|Esq)\.?(?![\w]))?"
+    # A person's credentials or a company's form after the name go with it ("Maria Lopez, MD", ", Inc.").
+    trailing = r"M\.?D|D\.?O|D\.?C|P\.?A-C|N\.?P|Ph\.?D|Esq|Inc|LLC|Co|Corp|Ltd"
+    pattern = rf"(?:{pattern})(?:,?\s+(?:{trailing})\.?(?![\w]))?"
     compiled = re.compile(pattern, re.I)
 
     def role_of(matched: str) -> str:
         key = re.sub(rf"^{HONORIFIC}", "", matched, flags=re.I)
-        key = CREDENTIAL_SUFFIX.sub("", key).strip().lower()
+        key = re.sub(rf",?\s+(?:{trailing})\.?$", "", key, flags=re.I).strip().lower()
         return roles.get(key) or surnames.get(key) or roles.get(matched.lower()) or "[name removed]"
 
     def replace(match: re.Match) -> str:
         role = role_of(match.group(0))
         before = match.string[: match.start()].rstrip()
+        if role.startswith("the ") and re.search(r"(?i)\bthe$", before):
+            return role[4:]  # "the Example Claims Services" -> "the claims administrator"
         if not before or before[-1] in ".!?:\n":
             role = role[0].upper() + role[1:]
         return role
