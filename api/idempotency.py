@@ -1,7 +1,9 @@
 """``Idempotency-Key`` on POSTs: the first request with a key runs and its answer is stored with the key
 (per client); a retry with the same key and the same request gets the stored answer
 (``Idempotent-Replayed: true``) and creates nothing. The same key on a different request is refused (422);
-a retry while the first is still running is told to wait (409)."""
+a retry while the first is still running is told to wait (409). Keys are kept for
+``settings.API_IDEMPOTENCY_RETENTION_HOURS`` (24 by default) and then purged (``purge_expired``, hourly by
+Celery beat), after which a key may be used again."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import hashlib
 from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.response import Response
@@ -19,6 +22,17 @@ from parties.models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 # A first request that never stored its answer (its process died) no longer holds its key after this.
 ABANDONED_AFTER = timedelta(minutes=5)
+
+
+def retention() -> timedelta:
+    return timedelta(hours=settings.API_IDEMPOTENCY_RETENTION_HOURS)
+
+
+def purge_expired(now=None) -> int:
+    """Delete the stored answers older than the retention period; returns how many went."""
+    cutoff = (now or timezone.now()) - retention()
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def fingerprint(request) -> str:
@@ -37,6 +51,8 @@ def fingerprint(request) -> str:
 
 def _claim(user, key: str, print_: str) -> IdempotencyRecord | Response | None:
     """The stored answer to replay, or None when this request now holds the key."""
+    # A key past its retention is forgotten even if the hourly purge has not run yet.
+    IdempotencyRecord.objects.filter(user=user, key=key, created_at__lt=timezone.now() - retention()).delete()
     try:
         with transaction.atomic():
             IdempotencyRecord.objects.create(user=user, key=key, fingerprint=print_)

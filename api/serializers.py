@@ -21,7 +21,11 @@ class CaseSerializer(serializers.Serializer):
     records_due_date = serializers.DateField(allow_null=True)
     determination_due_date = serializers.DateField(source="due_date", allow_null=True)
     determination_issued = serializers.BooleanField()
-    modified_at = serializers.DateTimeField(source="updated_at")
+    modified_at = serializers.DateTimeField(
+        source="last_modified",
+        help_text="The case's last change: its status or data, a record added, a records request, "
+        "a determination issued (what modified_since filters on).",
+    )
     url = serializers.CharField()
 
 

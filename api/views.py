@@ -70,7 +70,12 @@ class ApiView(APIView):
         return organisation_of(self.request.user)
 
     def get_case(self, case_number: str) -> Case:
-        case = Case.objects.for_organisation(self.organisation).filter(case_number=case_number).first()
+        case = (
+            Case.objects.for_organisation(self.organisation)
+            .with_last_modified()
+            .filter(case_number=case_number)
+            .first()
+        )
         if case is None or not rules.has_perm("parties.view_case", self.request.user, case):
             raise NotFound(f"No case {case_number} for this organisation.")
         return case
@@ -98,7 +103,7 @@ def case_data(case: Case, current: RecordsRequest | None, determination_issued: 
         "records_due_date": current.due_date if current else None,
         "due_date": case.due_date,
         "determination_issued": determination_issued,
-        "updated_at": case.updated_at,
+        "last_modified": case.last_modified,  # Case.objects.with_last_modified()
         "url": case_url(case),
     }
 
@@ -142,13 +147,13 @@ class CaseList(ApiView, GenericAPIView):
         ],
     )
     def get(self, request):
-        cases = Case.objects.for_organisation(self.organisation)
+        cases = Case.objects.for_organisation(self.organisation).with_last_modified()
         if request.query_params.get("status"):
             cases = cases.filter(status__in=_statuses_for(request.query_params["status"]))
         if request.query_params.get("modified_since"):
-            cases = cases.filter(updated_at__gte=_since(request.query_params["modified_since"]))
+            cases = cases.modified_since(_since(request.query_params["modified_since"]))
         ready = DeterminationLetter.objects.filter(case=OuterRef("pk"), status=LetterStatus.READY)
-        cases = cases.annotate(has_letter=Exists(ready)).order_by("updated_at", "pk")
+        cases = cases.annotate(has_letter=Exists(ready)).order_by("last_modified", "pk")
         page = self.paginate_queryset(cases)
         current = {}
         for row in RecordsRequest.objects.filter(case__in=[c.pk for c in page]).order_by(
@@ -392,6 +397,7 @@ class ApplicationSubmit(ApiView):
         case, errors = intake.submit_case(payload, files, by=request.user)
         if errors:
             raise ValidationError({e.path or "application": [e.message] for e in errors})
+        case = Case.objects.with_last_modified().get(pk=case.pk)
         return Response(s.CaseSerializer(case_data(case, None, False)).data, status=status.HTTP_201_CREATED)
 
 

@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     SEARCH_RECORDS = "search_records", "Record search"
     PREVIEW_LETTER = "preview_letter", "Letter preview"
     DOWNLOAD_LETTER = "download_letter", "Letter download"
+    PUBLIC_LETTER = "public_letter", "Public (redacted) letter made"
     EXPORT_CASE_LIST = "export_case_list", "Case list export (CSV)"
     LOGIN = "login", "Login"
     LOGIN_FAILED = "login_failed", "Failed login"

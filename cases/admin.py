@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import Case, CaseTransition, DisputedItem, MedicalRecord, TreatingProvider
+from cases.models import Case, CaseTransition, DisputedItem, MailingAddress, MedicalRecord, TreatingProvider
 from imr_site.readonly_admin import ReadOnlyAdminMixin
 
 
@@ -36,6 +36,16 @@ class MedicalRecordInline(FixedAfterSignOffInline, admin.StackedInline):
     readonly_fields = ["file_sha256", "file_size"]
 
 
+class MailingAddressInline(admin.TabularInline):
+    """Where each party's determination is mailed. Editable after sign-off: a party that moves is still
+    mailed (the address is not what the determination was made on). Field errors come from the model's
+    validators (two-letter state, ZIP or ZIP+4)."""
+
+    model = MailingAddress
+    extra = 0
+    fields = ["party", "name", "line1", "line2", "city", "state", "postal_code"]
+
+
 class CaseTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaseTransition
     extra = 0
@@ -55,7 +65,13 @@ class CaseAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "review_type"]
     search_fields = ["case_number"]
     readonly_fields = ["status", "due_date", "created_at", "updated_at", "created_by"]
-    inlines = [TreatingProviderInline, DisputedItemInline, MedicalRecordInline, CaseTransitionInline]
+    inlines = [
+        TreatingProviderInline,
+        DisputedItemInline,
+        MailingAddressInline,
+        MedicalRecordInline,
+        CaseTransitionInline,
+    ]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return not (obj and obj.determination_is_fixed) and super().has_change_permission(request, obj)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.forms import formset_factory
 
@@ -54,6 +54,42 @@ class ImportForm(forms.Form):
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+ADDRESS_PARTS = ("line1", "line2", "city", "state", "postal_code")
+ADDRESS_REQUIRED = ("line1", "city", "state", "postal_code")
+
+
+def address_fields(prefix: str) -> dict[str, forms.Field]:
+    """The fields of one mailing address (optional as a whole; complete when given), named
+    ``<prefix>_address_<part>``."""
+    return {
+        f"{prefix}_address_line1": forms.CharField(max_length=100, required=False, label="Address"),
+        f"{prefix}_address_line2": forms.CharField(max_length=100, required=False, label="Address line 2"),
+        f"{prefix}_address_city": forms.CharField(max_length=60, required=False, label="City"),
+        f"{prefix}_address_state": forms.CharField(
+            max_length=2, required=False, label="State", help_text="e.g. CA"
+        ),
+        f"{prefix}_address_postal_code": forms.CharField(max_length=10, required=False, label="ZIP code"),
+    }
+
+
+def clean_address(form: forms.Form, prefix: str) -> dict | None:
+    """The address as the intake format holds it, or None when no part is filled in; a part missing from
+    a started address is an error on that field."""
+    data = form.cleaned_data
+    given = {part: (data.get(f"{prefix}_address_{part}") or "").strip() for part in ADDRESS_PARTS}
+    if not any(given.values()):
+        return None
+    for part in ADDRESS_REQUIRED:
+        if not given[part]:
+            form.add_error(f"{prefix}_address_{part}", "Needed for a mailing address.")
+    given["state"] = given["state"].upper()
+    return {part: value for part, value in given.items() if value}
+
+
+def address_row(prefix: str) -> Row:
+    return Row(*(Column(f"{prefix}_address_{part}") for part in ADDRESS_PARTS))
+
+
 def _lines(value: str) -> list[str]:
     return [v.strip() for v in re.split(r"[\n;]+", value or "") if v.strip()]
 
@@ -83,6 +119,16 @@ class CaseForm(HygienicFormMixin, forms.Form):
     ur_decision_date = forms.DateField(widget=DATE, label="UR decision date")
     ur_date_of_service = forms.DateField(widget=DATE, required=False, label="UR date of service")
     appealed_by = forms.ChoiceField(choices=[("", "—"), *AppealedBy.choices], required=False)
+    applicant_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Injured worker's name",
+        help_text="For the envelope only: never in a letter, never shown to the reviewer.",
+    )
+    locals().update(address_fields("applicant"))
+    attorney_name = forms.CharField(max_length=200, required=False, label="Attorney or law firm")
+    locals().update(address_fields("attorney"))
+    locals().update(address_fields("claims_administrator"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -116,7 +162,27 @@ class CaseForm(HygienicFormMixin, forms.Form):
                 "Utilization review",
                 Row(Column("ur_decision_date"), Column("ur_date_of_service"), Column("appealed_by")),
             ),
+            Fieldset(
+                "Mailing addresses (where the determination is mailed; optional)",
+                "applicant_name",
+                address_row("applicant"),
+                "attorney_name",
+                address_row("attorney"),
+                HTML("<p class='form-text'>Claims administrator</p>"),
+                address_row("claims_administrator"),
+            ),
         )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.addresses = {prefix: clean_address(self, prefix) for prefix in ADDRESS_PREFIXES}
+        if data.get("attorney_name") and not self.addresses["attorney"]:
+            self.add_error("attorney_address_line1", "Give the attorney's mailing address.")
+        if self.addresses["attorney"] and not data.get("attorney_name"):
+            self.add_error("attorney_name", "Whose address is this? Give the attorney's name.")
+        if data.get("applicant_name") and not self.addresses["applicant"]:
+            self.add_error("applicant_address_line1", "Give the injured worker's mailing address.")
+        return data
 
     def payload(self) -> dict:
         d = self.cleaned_data
@@ -150,6 +216,16 @@ class CaseForm(HygienicFormMixin, forms.Form):
             out["utilization_review"]["date_of_service"] = d["ur_date_of_service"].isoformat()
         if d.get("appealed_by"):
             out["utilization_review"]["appealed_by"] = d["appealed_by"]
+        if self.addresses["applicant"]:
+            out["applicant"]["mailing_address"] = self.addresses["applicant"]
+        if d.get("applicant_name"):
+            out["applicant"]["name"] = d["applicant_name"]
+        if d.get("attorney_name") or self.addresses["attorney"]:
+            out["attorney"] = {"name": d.get("attorney_name", "")}
+            if self.addresses["attorney"]:
+                out["attorney"]["mailing_address"] = self.addresses["attorney"]
+        if self.addresses["claims_administrator"]:
+            out["claims_administrator_address"] = self.addresses["claims_administrator"]
         return out
 
 
@@ -157,6 +233,12 @@ class ProviderForm(HygienicFormMixin, forms.Form):
     name = forms.CharField(max_length=200, required=False, label="Treating provider")
     specialty = forms.CharField(max_length=200, required=False)
     requesting = forms.BooleanField(required=False, label="Requested the treatment")
+    locals().update(address_fields("provider"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.address = clean_address(self, "provider")
+        return data
 
 
 class DisputedItemForm(HygienicFormMixin, forms.Form):
@@ -235,7 +317,19 @@ CASE_FIELD_FOR_PATH = {
     "utilization_review.decision_date": "ur_decision_date",
     "utilization_review.date_of_service": "ur_date_of_service",
     "treating_providers": None,
+    "applicant.name": "applicant_name",
+    "attorney": "attorney_name",
+    "attorney.name": "attorney_name",
 }
+ADDRESS_PREFIXES = {
+    "applicant": "applicant.mailing_address",
+    "attorney": "attorney.mailing_address",
+    "claims_administrator": "claims_administrator_address",
+}
+for _prefix, _path in ADDRESS_PREFIXES.items():
+    CASE_FIELD_FOR_PATH[_path] = f"{_prefix}_address_line1"
+    for _part in ADDRESS_PARTS:
+        CASE_FIELD_FOR_PATH[f"{_path}.{_part}"] = f"{_prefix}_address_{_part}"
 FORMSET_FOR_PATH = {"disputed_items": "items", "records": "records", "treating_providers": "providers"}
 
 
@@ -247,11 +341,13 @@ def place_intake_errors(
     ``row_maps`` maps a formset name to the payload index -> form index of the non-empty rows.
     """
     for error in errors:
-        m = re.match(r"^(disputed_items|records|treating_providers)\[(\d+)\](?:\.(\w+))?", error.path)
+        m = re.match(r"^(disputed_items|records|treating_providers)\[(\d+)\](?:\.([\w.]+))?", error.path)
         if m:
             name = FORMSET_FOR_PATH[m.group(1)]
             form_index = row_maps[name].get(int(m.group(2)))
-            field = m.group(3)
+            field = m.group(3) or ""
+            if field.startswith("mailing_address"):  # a provider's address: provider_address_<part>
+                field = "provider_address_" + (field.partition(".")[2] or "line1")
             formset = formsets[name]
             if form_index is not None:
                 form = formset.forms[form_index]
@@ -302,10 +398,13 @@ class CaseEntry:
         providers = _non_empty_rows(self.formsets["providers"], "name")
         items = _non_empty_rows(self.formsets["items"], "description")
         records = _non_empty_rows(self.formsets["records"], "title", "text", "file")
-        payload["treating_providers"] = [
-            {"name": d["name"], "specialty": d["specialty"], "requesting": d["requesting"]}
-            for _, d in providers
-        ]
+        payload["treating_providers"] = []
+        for k, d in providers:
+            provider = {"name": d["name"], "specialty": d["specialty"], "requesting": d["requesting"]}
+            address = self.formsets["providers"].forms[k].address
+            if address:
+                provider["mailing_address"] = address
+            payload["treating_providers"].append(provider)
         payload["disputed_items"] = [
             {
                 "description": d["description"],

@@ -21,7 +21,7 @@ from django.db import DatabaseError, transaction
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from simple_history.utils import bulk_create_with_history
 
-from cases.models import Case, DisputedItem, MedicalRecord, TreatingProvider
+from cases.models import AddressedParty, Case, DisputedItem, MailingAddress, MedicalRecord, TreatingProvider
 from imr_site.text import MAX_JSON_DEPTH, json_depth_exceeds, json_text_problems
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "case-intake.schema.json"
@@ -368,6 +368,22 @@ def consistency_errors(payload: dict, prefix: str = "", index: int = 0) -> list[
     requesting = [p for p in payload.get("treating_providers", []) if p.get("requesting")]
     if len(requesting) > 1:
         errors.append(IntakeError(at("treating_providers"), "more than one provider is marked as requesting"))
+    for k, provider in enumerate(payload.get("treating_providers", [])):
+        if provider.get("mailing_address") and not provider.get("requesting"):
+            errors.append(
+                IntakeError(
+                    at("treating_providers", k, "mailing_address"),
+                    "only the requesting provider is mailed the determination; give its address there",
+                )
+            )
+    if payload["applicant"].get("name") and not payload["applicant"].get("mailing_address"):
+        errors.append(
+            IntakeError(
+                at("applicant", "name"), "kept only to mail the determination: give mailing_address too"
+            )
+        )
+    if payload.get("attorney") and not payload["applicant"]["represented"]:
+        errors.append(IntakeError(at("attorney"), "given, but applicant.represented is false"))
     return errors
 
 
@@ -457,6 +473,7 @@ def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
             TreatingProvider,
             default_user=by,
         )
+        bulk_create_with_history(mailing_addresses(case, payload), MailingAddress, default_user=by)
         bulk_create_with_history(
             [
                 DisputedItem(
@@ -486,6 +503,35 @@ def create_case(payload: dict, files: dict[int, bytes], by=None) -> Case:
             record._history_user = by
             record.save()
     return case
+
+
+def mailing_addresses(case: Case, payload: dict) -> list[MailingAddress]:
+    """The parties' mailing addresses a validated payload gives (all optional)."""
+
+    def address(party: str, given: dict | None, name: str = "") -> MailingAddress | None:
+        if not given:
+            return None
+        return MailingAddress(
+            case=case,
+            party=party,
+            name=name,
+            line1=given["line1"],
+            line2=given.get("line2", ""),
+            city=given["city"],
+            state=given["state"],
+            postal_code=given["postal_code"],
+        )
+
+    applicant = payload["applicant"]
+    attorney = payload.get("attorney") or {}
+    requesting = next((p for p in payload.get("treating_providers", []) if p.get("requesting")), {})
+    made = [
+        address(AddressedParty.INJURED_WORKER, applicant.get("mailing_address"), applicant.get("name", "")),
+        address(AddressedParty.ATTORNEY, attorney.get("mailing_address"), attorney.get("name", "")),
+        address(AddressedParty.REQUESTING_PROVIDER, requesting.get("mailing_address")),
+        address(AddressedParty.CLAIMS_ADMINISTRATOR, payload.get("claims_administrator_address")),
+    ]
+    return [m for m in made if m is not None]
 
 
 def submit_case(payload: dict, files: dict[str, bytes], by=None) -> tuple[Case | None, list[IntakeError]]:

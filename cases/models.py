@@ -18,6 +18,8 @@ from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from imr_site.text import no_control_characters
+
 CASE_NUMBER_RE = r"^[A-Z]{2}[0-9]{2}-[0-9]{7,8}$"
 
 
@@ -116,7 +118,50 @@ def check_determination_not_fixed(case_id: int | None, what: str) -> None:
         )
 
 
+# What changes a case as a party outside the IMR organisation sees it, besides the case row itself
+# (``Case.updated_at``): each is (model, timestamp field, filter). A status change, a record added (portal,
+# API, intake, staff), a records request issued or found insufficient, a determination letter issued. The
+# one definition of "last modified" (``CaseQuerySet.with_last_modified``, ``modified_since``): computed
+# from these rows when asked, so no copy on the case can fall behind the services that add them.
+CASE_CHANGE_TIMESTAMPS: tuple[tuple[str, str, dict], ...] = (
+    ("cases.CaseTransition", "at", {}),
+    ("cases.MedicalRecord", "received_at", {}),
+    ("parties.RecordsRequest", "created_at", {}),
+    ("parties.RecordsRequest", "insufficient_at", {}),
+    ("reviews.DeterminationLetter", "rendered_at", {"status": "ready"}),
+)
+
+
+def _change_rows():
+    from django.apps import apps
+
+    for label, field, extra in CASE_CHANGE_TIMESTAMPS:
+        yield apps.get_model(label).objects.filter(case=models.OuterRef("pk"), **extra).order_by(), field
+
+
 class CaseQuerySet(models.QuerySet):
+    def with_last_modified(self) -> CaseQuerySet:
+        """Each case with ``last_modified``: the latest of its own ``updated_at`` and the times of the
+        changes in ``CASE_CHANGE_TIMESTAMPS``."""
+        from django.db.models.functions import Coalesce, Greatest
+
+        latest = [
+            Coalesce(
+                models.Subquery(rows.values("case").annotate(m=models.Max(field)).values("m")[:1]),
+                models.F("updated_at"),
+            )
+            for rows, field in _change_rows()
+        ]
+        return self.annotate(last_modified=Greatest("updated_at", *latest))
+
+    def modified_since(self, moment: datetime.datetime) -> CaseQuerySet:
+        """Cases whose ``last_modified`` is at or after ``moment``, as EXISTS tests (each on an indexed
+        foreign key) so the filter does not compute every case's ``last_modified`` first."""
+        changed = models.Q(updated_at__gte=moment)
+        for rows, field in _change_rows():
+            changed |= models.Exists(rows.filter(**{f"{field}__gte": moment}))
+        return self.filter(changed)
+
     def visible_to(self, user) -> CaseQuerySet:
         """Cases a user may see (``cases.view_case``): administrators and QA all; a reviewer only the cases it
         is actively assigned. Every list and every case page goes through here."""
@@ -419,6 +464,77 @@ class TreatingProvider(models.Model):
     def delete(self, *args, **kwargs):
         check_determination_not_fixed(self.case_id, "parties")
         return super().delete(*args, **kwargs)
+
+
+class AddressedParty(models.TextChoices):
+    """The parties a determination is delivered to (``parties.models.Party`` is this)."""
+
+    CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"
+    INJURED_WORKER = "injured_worker", "Injured worker"
+    ATTORNEY = "attorney", "Injured worker's attorney"
+    REQUESTING_PROVIDER = "requesting_provider", "Requesting provider"
+
+
+US_STATE_RE = r"^[A-Z]{2}$"
+ZIP_RE = r"^[0-9]{5}(-[0-9]{4})?$"
+
+
+class MailingAddress(models.Model):
+    """Where a party's determination packet is mailed (Labor Code 4610.6: the determination goes to every
+    party). Kept apart from the case's clinical facts: only the mailroom's cover notices print it, and the
+    reviewer's pages never show it. Not fixed at sign-off: a party that moves is still mailed.
+
+    ``name`` is the addressee for the injured worker and the attorney; the requesting provider and the
+    claims administrator are addressed by the names the case already holds (no second copy)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mailing_addresses")
+    party = models.CharField(max_length=24, choices=AddressedParty.choices)
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[no_control_characters],
+        help_text="The injured worker's or the attorney's name as the envelope prints it.",
+    )
+    line1 = models.CharField("address line 1", max_length=100, validators=[no_control_characters])
+    line2 = models.CharField("address line 2", max_length=100, blank=True, validators=[no_control_characters])
+    city = models.CharField(max_length=60, validators=[no_control_characters])
+    state = models.CharField(
+        max_length=2, validators=[RegexValidator(US_STATE_RE, "Two capital letters, e.g. CA.")]
+    )
+    postal_code = models.CharField(
+        "ZIP code", max_length=10, validators=[RegexValidator(ZIP_RE, "Five digits, or ZIP+4 (95814-1234).")]
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["case_id", "party"]
+        constraints = [models.UniqueConstraint(fields=["case", "party"], name="one_address_per_party")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_party_display()}"
+
+    @property
+    def addressee(self) -> str:
+        if self.party == AddressedParty.CLAIMS_ADMINISTRATOR:
+            return self.case.claims_administrator
+        if self.party == AddressedParty.REQUESTING_PROVIDER:
+            provider = self.case.requesting_provider
+            return provider.name if provider else ""
+        return self.name
+
+    def lines(self) -> list[str]:
+        """The address block the envelope window shows (USPS: city, state and ZIP on the last line)."""
+        return [
+            line
+            for line in (
+                self.addressee,
+                self.line1,
+                self.line2,
+                f"{self.city} {self.state} {self.postal_code}",
+            )
+            if line
+        ]
 
 
 class DisputedItem(models.Model):

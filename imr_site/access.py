@@ -185,6 +185,11 @@ RULES: dict[str, tuple[str, dict[str, str]] | str] = {
     # Letters a role may not read do not exist for it (DeterminationLetter.objects.visible_to).
     "reviews:letter_status": _records("GET", ok=REDIRECT, pending="404"),
     "reviews:letter_download": _records("GET", pending="404"),
+    # The public, redacted form (reviews.publish_letter): administrators only; QA and the accepted
+    # reviewer read the letter but may not make the publication (403).
+    "reviews:letter_public": expect(
+        "GET", "403", administrator="200", superuser="200", pending="404", other="404", security="404"
+    ),
     "reviews:letter_regenerate": expect(
         "POST", "403", administrator=REDIRECT, superuser=REDIRECT, pending="404", other="404", security="404"
     ),

@@ -317,6 +317,8 @@ CELERY_BEAT_SCHEDULE = {
     "remind-overdue-records": {"task": "parties.remind_overdue_records", "schedule": 3600.0},
     # Webhook deliveries whose retry message was lost (a broker restart): handed over again.
     "sweep-webhook-deliveries": {"task": "parties.sweep_webhook_deliveries", "schedule": 300.0},
+    # Stored Idempotency-Key answers older than API_IDEMPOTENCY_RETENTION_HOURS (api/idempotency.py).
+    "purge-idempotency-keys": {"task": "parties.purge_idempotency_keys", "schedule": 3600.0},
 }
 
 # Deadlines and reminders (reminders.services). Hours before the end of the due date (California time)
@@ -455,6 +457,9 @@ SPECTACULAR_SETTINGS = {
 }
 # Webhook deliveries: attempts before a delivery is marked failed (retried with backoff in between), the
 # receiver's time limit, and whether plain http:// endpoints are allowed (never in production).
+# How long a stored Idempotency-Key answer is kept: a retry within this window gets the first answer back;
+# after it the key is forgotten (purged hourly) and may be used again. Stripe keeps keys 24 hours.
+API_IDEMPOTENCY_RETENTION_HOURS = env.int("API_IDEMPOTENCY_RETENTION_HOURS", default=24)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=not PRODUCTION)

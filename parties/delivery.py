@@ -62,6 +62,7 @@ def date_issued(letter: DeterminationLetter) -> datetime.date:
 def notice_for(letter: DeterminationLetter, party: str) -> texts.CoverNotice:
     case = letter.case
     provider = case.requesting_provider
+    address = case.mailing_addresses.filter(party=party).first()
     return texts.cover_notice(
         party=party,
         case_number=case.case_number,
@@ -69,6 +70,7 @@ def notice_for(letter: DeterminationLetter, party: str) -> texts.CoverNotice:
         provider=provider.name if provider else "",
         date_issued=_long_date(date_issued(letter)),
         items=determination_items(letter),
+        address_lines=address.lines() if address else (),
     )
 
 
@@ -91,7 +93,8 @@ def prepare_delivery(letter_id: int) -> list[DeterminationDelivery]:
     organisation = organisation_of_case(letter.case)
     with transaction.atomic():
         for party, channels in recipients(letter.case):
-            cover = render_letter_pdf(cover_notice_html(notice_for(letter, party), created_iso)).content
+            html = cover_notice_html(notice_for(letter, party), created_iso, mailed=Channel.MAIL in channels)
+            cover = render_letter_pdf(html).content
             packet = concatenate([cover, letter_pdf]) if letter_pdf else cover
             for channel in channels:
                 delivery = DeterminationDelivery(letter=letter, party=party, channel=channel)
@@ -143,18 +146,35 @@ def _email_notice(letter: DeterminationLetter, organisation) -> None:
     ).update(sent_at=timezone.now())
 
 
-def mail_batch(day: datetime.date) -> tuple[bytes, int] | None:
-    """The mailroom's PDF for ``day``: every packet to be mailed that was prepared that day (California
-    time), in case order; marks them sent. None when nothing is to be mailed."""
+def unaddressed(deliveries) -> list[DeterminationDelivery]:
+    """Mailed deliveries whose party has no mailing address on file (their cover notice says so)."""
+    from cases.models import MailingAddress
+
+    return [
+        d
+        for d in deliveries
+        if d.channel == Channel.MAIL
+        and not MailingAddress.objects.filter(case_id=d.letter.case_id, party=d.party).exists()
+    ]
+
+
+def mailed_on(day: datetime.date):
+    """The packets to be mailed that were prepared on ``day`` (California time), in case order."""
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     end = start + datetime.timedelta(days=1)
-    deliveries = list(
+    return (
         DeterminationDelivery.objects.filter(
             channel=Channel.MAIL, prepared_at__gte=start, prepared_at__lt=end
         )
         .select_related("letter__case")
         .order_by("letter__case__case_number", "party")
     )
+
+
+def mail_batch(day: datetime.date) -> tuple[bytes, int] | None:
+    """The mailroom's PDF for ``day``: every packet to be mailed that was prepared that day (California
+    time), in case order; marks them sent. None when nothing is to be mailed."""
+    deliveries = list(mailed_on(day))
     if not deliveries:
         return None
     pdfs = []

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cases.models import AddressedParty
 from imr_site.text import no_control_characters
 
 
@@ -321,11 +322,8 @@ class WebhookAttempt(models.Model):
 # -- delivery of the determination -----------------------------------------------------------------------
 
 
-class Party(models.TextChoices):
-    CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator"
-    INJURED_WORKER = "injured_worker", "Injured worker"
-    ATTORNEY = "attorney", "Injured worker's attorney"
-    REQUESTING_PROVIDER = "requesting_provider", "Requesting provider"
+# The parties a determination goes to: one list, in cases (mailing addresses are kept per party there).
+Party = AddressedParty
 
 
 class Channel(models.TextChoices):

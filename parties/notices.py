@@ -46,7 +46,8 @@ def render_records_request(request) -> RenderedPdf:
     return render_letter_pdf(records_request_html(request))
 
 
-def cover_notice_html(notice: texts.CoverNotice, created_iso: str) -> str:
+def cover_notice_html(notice: texts.CoverNotice, created_iso: str, *, mailed: bool = False) -> str:
+    """The cover notice; a mailed one carries the party's address block where a window envelope shows it."""
     return render_to_string(
         "parties/notices/cover_notice.html",
         {
@@ -54,6 +55,8 @@ def cover_notice_html(notice: texts.CoverNotice, created_iso: str) -> str:
             "case_number": notice.case_number,
             "notice": notice,
             "created_iso": created_iso,
+            "mailed": mailed,
+            "no_address": texts.NO_ADDRESS,
         },
     )
 

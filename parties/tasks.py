@@ -67,3 +67,11 @@ def sweep_webhook_deliveries() -> int:
     from parties.webhooks import sweep
 
     return len(sweep())
+
+
+@shared_task(name="parties.purge_idempotency_keys", ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Forget Idempotency-Key answers past their retention (settings.API_IDEMPOTENCY_RETENTION_HOURS)."""
+    from api.idempotency import purge_expired
+
+    return purge_expired()

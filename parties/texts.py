@@ -61,6 +61,8 @@ class CoverNotice:
     item_sentences: list[str]
     next_steps: str
     appeal_rights: str
+    # The envelope's address block (name, street, city state ZIP); empty when no address is on file.
+    address_lines: tuple[str, ...] = ()
 
     @property
     def lines(self) -> list[str]:
@@ -80,7 +82,14 @@ def item_sentence(heading: str, decision: str) -> str:
 
 
 def cover_notice(
-    *, party: str, case_number: str, claims_administrator: str, provider: str, date_issued: str, items
+    *,
+    party: str,
+    case_number: str,
+    claims_administrator: str,
+    provider: str,
+    date_issued: str,
+    items,
+    address_lines: list[str] | tuple[str, ...] = (),
 ) -> CoverNotice:
     """The cover notice for ``party``; ``items`` are (heading, decision) pairs in the letter's order."""
     return CoverNotice(
@@ -91,8 +100,12 @@ def cover_notice(
         item_sentences=[item_sentence(heading, decision) for heading, decision in items],
         next_steps=NEXT_STEPS[party],
         appeal_rights=APPEAL_RIGHTS,
+        address_lines=tuple(address_lines),
     )
 
+
+# Printed in the window position when a mailed party has no address on file: the mailroom holds it.
+NO_ADDRESS = "No mailing address on file: hold for the case's administrator."
 
 # -- the records request (8 CCR 9792.10.5) -------------------------------------------------------------
 

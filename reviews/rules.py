@@ -69,6 +69,9 @@ def is_letter_reviewer(user, letter) -> bool:
 rules.add_perm("reviews.read_letter", is_administrator | is_qa | is_letter_reviewer)
 # Regenerate a letter and see every version's history.
 rules.add_perm("reviews.regenerate_letter", is_administrator)
+# Make the public, redacted form for publication (reviews.letters.publication). Administrators only: it is
+# for the state's publication, which the IMR organisation sends; the parties already hold the full letter.
+rules.add_perm("reviews.publish_letter", is_administrator)
 
 
 # -- quality assurance -------------------------------------------------------------------------------

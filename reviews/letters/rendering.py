@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,7 +131,13 @@ def _date_assigned(review: Review) -> datetime.date | None:
     return _local_date(assignment.assigned_at) if assignment else None
 
 
-def letter_items(review: Review, texts: dict[str, str], *, final: bool) -> list[LetterItem]:
+def _same(text: str) -> str:
+    return text
+
+
+def letter_items(
+    review: Review, texts: dict[str, str], *, final: bool, redact: Callable[[str], str] = _same
+) -> list[LetterItem]:
     decisions = {d.disputed_item_id: d for d in review.decisions.all()}
     items = []
     for item in review.case.disputed_items.all():
@@ -139,7 +146,7 @@ def letter_items(review: Review, texts: dict[str, str], *, final: bool) -> list[
             raise LetterNotRenderable(f"Disputed item {item.position + 1} has no decision.")
         items.append(
             LetterItem(
-                heading=item.heading,
+                heading=redact(item.heading),
                 decision=(
                     decision.get_decision_display()
                     if decision and decision.decision
@@ -149,18 +156,24 @@ def letter_items(review: Review, texts: dict[str, str], *, final: bool) -> list[
                     item.claims_administrator_guidelines, texts
                 ),
                 organisation_guideline=organisation_guideline_sentences(decision, texts),
-                rationale=paragraphs(decision.rationale if decision else ""),
+                rationale=paragraphs(redact(decision.rationale) if decision else ""),
             )
         )
     return items
 
 
 def letter_context(
-    review: Review, letter: DeterminationLetter | None = None, *, preview: bool = False
+    review: Review,
+    letter: DeterminationLetter | None = None,
+    *,
+    preview: bool = False,
+    redact: Callable[[str], str] = _same,
 ) -> dict:
     """Everything the letter template prints, from the review (and the letter version, when issued).
 
-    A final letter needs a signed review with every item decided; a preview renders any draft.
+    A final letter needs a signed review with every item decided; a preview renders any draft. ``redact``
+    rewrites the reviewer's free text (summary, item headings, rationales): the public form's names out
+    (``reviews.letters.publication``).
     """
     final = not preview
     if final and review.status not in (ReviewStatus.SIGNED, ReviewStatus.SUPERSEDED):
@@ -197,8 +210,8 @@ def letter_context(
         "replaces": replaces,
         "licensure_states": ", ".join(states),
         "specialties": ", ".join(specialties),
-        "clinical_summary": paragraphs(review.clinical_summary),
-        "items": letter_items(review, texts, final=final),
+        "clinical_summary": paragraphs(redact(review.clinical_summary)),
+        "items": letter_items(review, texts, final=final, redact=redact),
         "preview": preview,
     }
 

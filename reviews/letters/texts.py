@@ -12,6 +12,13 @@ from django.conf import settings
 
 DEFAULT_TEXTS: dict[str, str] = {
     "title": "Final Determination",
+    # The public form (reviews.letters.publication): what the state publishes, without names.
+    "public_title": "Final Determination (public form)",
+    "public_note": (
+        "Public form of the Final Determination: the names of the injured worker, the attorney, the "
+        "providers, "
+        "the employer, the claims administrator and the expert reviewer are replaced by their role."
+    ),
     # The letterhead and the case header table.
     "date_issued_label": "Date issued:",
     "case_number_label": "Case Number:",

@@ -14,9 +14,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
+from audit.recording import record as audit_record
 from cases.models import Case
 from imr_site.permissions import object_permission_required
-from reviews.letters import services
+from reviews.letters import publication, services
 from reviews.letters.rendering import render_letter_html
 from reviews.models import DeterminationLetter
 
@@ -105,6 +107,32 @@ def letter_download(
         filename=letter.download_filename,
         content_type="application/pdf",
     )
+    response["Cache-Control"] = PRIVATE
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@object_permission_required("reviews.publish_letter", _letter)
+def letter_public(
+    request: HttpRequest, letter: DeterminationLetter, case_number: str, version: int
+) -> HttpResponse:
+    """The public, redacted form of a ready letter, for publication (administrators); made on demand,
+    never stored, and recorded in the audit record like every read of the determination."""
+    if not letter.is_ready:
+        messages.info(
+            request, f"Version {letter.version} of the letter is {letter.get_status_display().lower()}."
+        )
+        return redirect("reviews:letter_case", case_number=case_number)
+    rendered = publication.render_public_letter(letter)
+    audit_record(
+        request,
+        AuditAction.PUBLIC_LETTER,
+        case_number=case_number,
+        object_id=str(letter.pk),
+        detail=f"version {letter.version}",
+    )
+    response = HttpResponse(rendered.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{case_number} Final Determination (public).pdf"'
     response["Cache-Control"] = PRIVATE
     response["X-Content-Type-Options"] = "nosniff"
     return response

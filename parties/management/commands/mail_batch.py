@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from parties.delivery import mail_batch
+from parties.delivery import mail_batch, mailed_on, unaddressed
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"--date: {date!r} is not a date (YYYY-MM-DD)") from exc
+        held = unaddressed(mailed_on(day))
         batch = mail_batch(day)
         if batch is None:
             self.stdout.write(f"Nothing to mail for {day}.")
@@ -29,3 +30,8 @@ class Command(BaseCommand):
         content, count = batch
         Path(out).write_bytes(content)
         self.stdout.write(f"{count} packet(s) for {day} written to {out}.")
+        for delivery in held:
+            self.stderr.write(
+                f"{delivery.letter.case.case_number}: no mailing address for the "
+                f"{delivery.get_party_display().lower()}; its cover notice says to hold it."
+            )
