@@ -150,6 +150,7 @@ def test_reviewer_journey_through_the_workspace(browser, journey):
     expect(page.locator("#viewer-textlayer mark.record-hit").first).to_be_visible()
     marked = "".join(page.locator("#viewer-textlayer mark.record-hit").all_text_contents())
     assert "remainsoffwork" in re.sub(r"\s", "", marked).lower()  # the quoted sentence, across its lines
+    assert serious_violations(page) == []  # the text layer, its marks and the evidence links included
     shots = os.environ.get("IMR_SCREENSHOT_DIR")
     if shots:
         page.screenshot(path=str(Path(shots) / "reviewer-workspace.png"), full_page=False)
