@@ -3,10 +3,12 @@ pages that show health information (``READS``), which ``AuditMiddleware`` consul
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from audit.models import AccessEvent, AuditAction
 
@@ -25,6 +27,28 @@ READS: dict[str, tuple[str, str | None]] = {
     "reviews:letter_download": (AuditAction.DOWNLOAD_LETTER, "version"),
     "reviews:letter_case": (AuditAction.VIEW_CASE, None),
 }
+
+
+# A chunk of a file (a 206 answer to a Range request) read by a user who already has a successful read of
+# that file in the record within this window is part of that read, not a new one: PDF.js opens a record
+# with one whole-file request (recorded) and then asks for 64 KiB chunks as pages are shown. A client that
+# asks only for ranges is still recorded at its first chunk and again at least once per window.
+RANGE_READ_WINDOW = datetime.timedelta(minutes=30)
+
+
+def _continues_a_read(
+    request: HttpRequest, response: HttpResponse, user, action: str, case_number: str, object_id: str
+) -> bool:
+    if response.status_code != 206 or "HTTP_RANGE" not in request.META:
+        return False
+    return AccessEvent.objects.filter(
+        user=user,
+        action=action,
+        case_number=case_number,
+        object_id=object_id,
+        status_code__in=(200, 206),
+        at__gte=timezone.now() - RANGE_READ_WINDOW,
+    ).exists()
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -84,14 +108,18 @@ class AuditMiddleware:
         if entry is None:
             return response
         action, object_kwarg = entry
+        case_number = str(match.kwargs.get("case_number", ""))
+        object_id = str(match.kwargs.get(object_kwarg, "")) if object_kwarg else ""
+        if _continues_a_read(request, response, user, action, case_number, object_id):
+            return response
         detail = ""
         if action == AuditAction.SEARCH_RECORDS:
             detail = f"query of {len(request.GET.get('q', ''))} characters"
         record(
             request,
             action,
-            case_number=str(match.kwargs.get("case_number", "")),
-            object_id=str(match.kwargs.get(object_kwarg, "")) if object_kwarg else "",
+            case_number=case_number,
+            object_id=object_id,
             status_code=response.status_code,
             detail=detail,
         )

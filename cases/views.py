@@ -42,6 +42,7 @@ from cases.services import (
     set_records_complete,
     transition_case,
 )
+from imr_site.ranges import ranged_file_response
 
 CASES_PER_PAGE = 25
 # Counting every case on every page of the unfiltered list is a scan of the whole table (1 s at 200,000
@@ -355,15 +356,19 @@ def records_complete(request: HttpRequest, case_number: str) -> HttpResponse:
 
 @xframe_options_sameorigin
 def record_file(request: HttpRequest, case_number: str, record_id: int) -> HttpResponse:
-    """A record's PDF, only for those who may see the case; never from a public media URL."""
+    """A record's PDF, only for those who may see the case; never from a public media URL. Whole, or
+    the one byte range asked for (``imr_site.ranges``)."""
     case = get_object_or_404(Case.objects.visible_to(request.user), case_number=case_number)
     if not rules.has_perm("cases.view_records", request.user, case):
         raise PermissionDenied
     record = get_object_or_404(case.records, pk=record_id)
     if not record.file:
         raise Http404("This record has no file.")
-    response = FileResponse(
-        record.file.open("rb"),
+    # Range requests (206) let PDF.js fetch a large record chunk by chunk; the audit records one read per
+    # opening, not one per chunk (audit.recording.AuditMiddleware).
+    response = ranged_file_response(
+        request,
+        record.file,
         content_type="application/pdf",
         filename=f"{case.case_number}-record-{record.pk}.pdf",  # Django quotes or encodes it safely
     )

@@ -17,6 +17,8 @@ from django.db.models import Count, Max, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from cases.models import RecordPage
+from cases.record_pages import extract_pages
 from guidelines.models import FeedbackAction, Guideline, GuidelineSection, SuggestionFeedback
 from guidelines.suggest.engine import suggest_case_item
 from guidelines.suggest.knowledge import KnowledgeBase, guideline_from_dict, section_from_dict
@@ -128,10 +130,39 @@ def is_mtus_citation(line: str) -> bool:
     return knowledge_base().is_mtus_citation(line)
 
 
+def records_for_engine(case) -> list[Record]:
+    """The case's records as the engine reads them: a PDF record page by page (its ``RecordPage`` rows,
+    read once when the record was saved), so each quoted sentence carries the record and page it came from
+    and the workspace links it to that page; a text record is its page 1. The note typed beside a PDF is a
+    record of its own with no page. Pages not read yet (the extraction task has not run) are read now,
+    as the record search does."""
+    records = list(case.records.all())
+    pdfs = [r for r in records if r.file]
+    pages: dict[int, list[RecordPage]] = {}
+    if pdfs:
+        for page in RecordPage.objects.filter(record__in=pdfs).order_by("record", "number"):
+            pages.setdefault(page.record_id, []).append(page)
+        for r in pdfs:
+            if r.pk not in pages:
+                extract_pages(r)
+                pages[r.pk] = list(RecordPage.objects.filter(record=r).order_by("number"))
+    out = []
+    for r in records:
+        if not r.file:
+            out.append(Record(r.title, r.date, r.text or "", record_id=r.pk, page=1))
+            continue
+        out.extend(
+            Record(r.title, r.date, p.text, record_id=r.pk, page=p.number) for p in pages.get(r.pk, [])
+        )
+        if r.text:
+            out.append(Record(r.title, r.date, r.text, record_id=r.pk))
+    return out
+
+
 def case_facts_for(item, summary_text: str = "") -> CaseFacts:
     """CaseFacts for a disputed item's case (records, requesting provider, dates, prior guideline cited)."""
     case = item.case
-    records = [Record(r.title, r.date, r.text or "") for r in case.records.all()]
+    records = records_for_engine(case)
     requesting = case.requesting_provider
     regions = detect_regions(" ".join(str(r) for r in (case.body_regions or [])))
     return CaseFacts(

@@ -63,7 +63,7 @@ def _evidence(mentions: list[Mention], n: int = 2) -> list[Evidence]:
     for m in mentions:
         if any(e.quote == m.sentence and e.record_title == m.record_title for e in out):
             continue
-        out.append(Evidence(m.sentence, m.record_title, m.record_date))
+        out.append(Evidence(m.sentence, m.record_title, m.record_date, m.record_id, m.page))
         if len(out) >= n:
             break
     return out
@@ -119,7 +119,7 @@ def pain_relief_check(facts: CaseFacts) -> CriterionCheck:
                     f"pain {without}/10 without the medication and {with_}/10 with it",
                     OVER,
                     1.0,
-                    [Evidence(quote[:400], rec.title, rec.date)],
+                    [Evidence(quote[:400], rec.title, rec.date, rec.record_id, rec.page)],
                 )
     return CriterionCheck("pain_relief", label, UNKNOWN, "not quantified in the records", "", 0.0)
 

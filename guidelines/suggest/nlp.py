@@ -43,6 +43,8 @@ class Mention:
     sentence: str
     record_title: str
     record_date: Any = None
+    record_id: int | None = None
+    page: int | None = None
 
 
 @contextlib.contextmanager
@@ -154,7 +156,8 @@ def find_mentions(records: list[Record], phrases: list[str], limit: int = 6) -> 
             for sent in sentences_with(text, phrase):
                 if not re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", sent.lower()):
                     continue
-                out.append(Mention(phrase, _is_negated(sent[:600], phrase), sent[:400], rec.title, rec.date))
+                negated = _is_negated(sent[:600], phrase)
+                out.append(Mention(phrase, negated, sent[:400], rec.title, rec.date, rec.record_id, rec.page))
                 if len(out) >= limit:
                     return out
     return out

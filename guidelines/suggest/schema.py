@@ -9,11 +9,17 @@ from functools import cached_property
 
 @dataclass(frozen=True)
 class Record:
-    """One medical record (or the clinical case summary) as plain text."""
+    """One medical record, or one page of it, (or the clinical case summary) as plain text.
+
+    ``record_id`` and ``page`` are the caller's plain identifiers of where the text came from (the
+    workspace passes one Record per page of each record); the engine never reads them, only carries them
+    into the evidence it quotes, so the reviewer can open that page."""
 
     title: str
     date: dt.date | None = None
     text: str = ""
+    record_id: int | None = None
+    page: int | None = None
 
 
 @dataclass
@@ -147,9 +153,13 @@ class SectionMatch:
 
 @dataclass
 class Evidence:
+    """A sentence quoted from a record, with where it came from (the Record's ``record_id`` and ``page``)."""
+
     quote: str
     record_title: str
     record_date: dt.date | None = None
+    record_id: int | None = None
+    page: int | None = None
 
 
 @dataclass

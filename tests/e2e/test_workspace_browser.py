@@ -171,3 +171,44 @@ def test_logging_out_forgets_the_drafts_kept_in_this_browser(browser, workspace_
     assert "/accounts/login/" in page.url or "logged out" in page.content().lower()
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('imr-review-draft:'))") == []
     context.close()
+
+
+def test_a_large_record_is_fetched_in_ranges_not_whole(browser, workspace_url):
+    """PDF.js reads a large record in 64 KiB range requests (imr_site/ranges.py): showing page 1 of a
+    2 MB record downloads a small part of it, and the audit record keeps one read of the record."""
+    import io
+    import os
+
+    from playwright.sync_api import expect
+    from pypdf import PdfWriter
+
+    from audit.models import AccessEvent, AuditAction
+
+    writer = PdfWriter()
+    for _ in range(30):
+        writer.add_blank_page(612, 792)
+    writer.add_attachment("scan.bin", os.urandom(2_000_000))  # incompressible bytes no page needs
+    out = io.BytesIO()
+    writer.write(out)
+    content = out.getvalue()
+    record = factories.MedicalRecordFactory(case=workspace_url["case"], title="Large scan", text="")
+    record.attach_pdf(content)
+    record.save()
+    file_url = reverse("cases:record_file", args=[workspace_url["case"].case_number, record.pk])
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _log_in(page, workspace_url)
+    answers = []
+    page.on("response", lambda r: answers.append(r) if r.url.endswith(file_url) else None)
+    page.goto(workspace_url["workspace"])
+    page.locator("#records-list .record-open", has_text="Large scan").click()
+    expect(page.locator("#viewer")).to_have_attribute("data-rendered", f"{record.pk}:1")
+    expect(page.locator("#viewer-pages")).to_have_text("30")
+    chunks = [r for r in answers if r.status == 206]
+    assert chunks, [r.status for r in answers]
+    fetched = sum(int(r.headers["content-length"]) for r in chunks)
+    assert fetched < len(content) / 4, (fetched, len(content))
+    assert all(r.headers["content-range"].endswith(f"/{len(content)}") for r in chunks)
+    reads = AccessEvent.objects.filter(action=AuditAction.VIEW_RECORD_FILE, object_id=str(record.pk))
+    assert reads.count() == 1
+    page.close()

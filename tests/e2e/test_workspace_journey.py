@@ -1,13 +1,18 @@
 """The reviewer's workspace in a real browser (Debian chromium), as one journey on one live server with a
-real Celery worker: open a record, search across records, cite a page into the summary, decide the items
+real Celery worker: open a record, search across records and see the hit marked on the page, cite a page
+into the summary, open the record page a suggestion's evidence came from, decide the items
 with the keyboard alone, watch the save state, send to QA, QA returns with a comment on one item, the
 reviewer sees it, signs off and watches the letter become ready without a reload, then compares two
 versions after an amendment. axe-core (tests/e2e/vendor, injected from the local file) checks the
-workspace, the QA pages, the dashboard and the letters page for serious or critical violations."""
+workspace, the QA pages, the dashboard and the letters page for serious or critical violations.
+
+With IMR_SCREENSHOT_DIR set, it also saves the README's workspace screenshot there:
+    IMR_SCREENSHOT_DIR=docs/screenshots scripts/test tests/e2e/test_workspace_journey.py"""
 
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -29,7 +34,8 @@ AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 PAGES = [
     "Subjective: low back pain radiating to the left leg, six of ten with medication.",
     "Objective: lumbar flexion forty degrees. Straight leg raise negative on both sides.",
-    "Plan: continue physical therapy twice weekly and return in four weeks.",
+    "Plan: continue physical therapy twice weekly and return in four weeks. "
+    "Work status: remains off work on total temporary disability.",
 ]
 CITATIONS = (
     "MTUS Chronic Pain Medical Treatment 2009, Section(s): Physical Medicine",
@@ -51,7 +57,12 @@ def serious_violations(page) -> list[str]:
 
 @pytest.fixture
 def journey(live_server, celery_worker, settings):
+    from guidelines.loader import load_guidelines
+    from guidelines.services import reset_knowledge_base
+
     settings.IMR_QA_REQUIRED = True
+    load_guidelines()  # the suggestions quote the records (the live server shares this process)
+    reset_knowledge_base()
     reviewer = factories.reviewer_with_credentials(states=("CA",), specialties=("occupational_medicine",))
     qa = factories.QAUserFactory()
     admin = factories.AdminUserFactory()
@@ -112,6 +123,11 @@ def test_reviewer_journey_through_the_workspace(browser, journey):
     expect(hit).to_have_count(1)
     hit.click()
     expect(page.locator("#viewer")).to_have_attribute("data-rendered", re.compile(r":2$"))
+    # The hit is marked on the page, in PDF.js's text layer over the drawing (so the text can be selected).
+    expect(page.locator("#viewer-textlayer mark.record-hit").first).to_have_text(
+        re.compile("^straight leg$", re.I)
+    )
+    expect(page.locator("#viewer-textlayer")).to_contain_text("Straight leg raise negative")
 
     # Cite that page at the cursor in the summary; the save state follows.
     summary = page.get_by_label("Clinical case summary")
@@ -121,6 +137,23 @@ def test_reviewer_journey_through_the_workspace(browser, journey):
     expect(summary).to_have_value(re.compile(r"negative\. \(progress note, 02/14/2017, p\. 2\)$"))
     expect(page.locator("#save-status")).to_have_text(re.compile("unsaved|saving"))
     expect(page.locator("#save-status")).to_contain_text("saved at")
+
+    # The suggestion panel's evidence links to the record page it was quoted from: the viewer lands there.
+    page.locator(f"#item-pane-{items[0].pk} .suggestions-panel > summary").click()
+    evidence = page.locator(
+        f"#item-pane-{items[0].pk} .evidence-link", has_text="Pain follow-up, 02/14/2017, p. 3"
+    )
+    expect(evidence.first).to_be_visible(timeout=60000)  # the suggestion engine's first run loads its NLP
+    evidence.first.click()
+    expect(page.locator("#viewer")).to_have_attribute("data-rendered", re.compile(r":3$"))
+    expect(page.locator("#viewer-page")).to_have_value("3")
+    expect(page.locator("#viewer-textlayer mark.record-hit").first).to_be_visible()
+    marked = "".join(page.locator("#viewer-textlayer mark.record-hit").all_text_contents())
+    assert "remainsoffwork" in re.sub(r"\s", "", marked).lower()  # the quoted sentence, across its lines
+    assert serious_violations(page) == []  # the text layer, its marks and the evidence links included
+    shots = os.environ.get("IMR_SCREENSHOT_DIR")
+    if shots:
+        page.screenshot(path=str(Path(shots) / "reviewer-workspace.png"), full_page=False)
 
     # Decide the items with the keyboard alone: Esc leaves the text, u/o decide, n moves on.
     page.keyboard.press("Escape")

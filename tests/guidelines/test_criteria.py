@@ -37,6 +37,25 @@ def test_red_flags_present():
     assert "fracture" in c.evidence[0].quote
 
 
+def test_evidence_names_the_record_and_page_it_came_from():
+    """The caller's plain ids of a record page ride through to the evidence (the workspace links it)."""
+    pages = [
+        Record("Scan", dt.date(2017, 2, 14), "Subjective: neck pain.", record_id=7, page=1),
+        Record("Scan", dt.date(2017, 2, 14), "Imaging: CT showed a C2 fracture.", record_id=7, page=2),
+    ]
+    c = criteria.findings_check(
+        "red_flags", "Red flags", vocabulary.RED_FLAGS, CaseFacts(records=pages), "Overturned", 2.0
+    )
+    assert c.status == "met"
+    assert [(e.record_id, e.page) for e in c.evidence] == [(7, 2)]
+    relief = criteria.pain_relief_check(
+        CaseFacts(
+            records=[Record("Note", None, "Pain 8/10 without and 4/10 with Norco.", record_id=3, page=5)]
+        )
+    )
+    assert (relief.evidence[0].record_id, relief.evidence[0].page) == (3, 5)
+
+
 def test_negated_findings_do_not_count():
     case = facts("The patient denies bowel or bladder dysfunction. There are no red flags.")
     c = criteria.findings_check("red_flags", "Red flags", vocabulary.RED_FLAGS, case, "Overturned", 2.0)

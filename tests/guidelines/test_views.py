@@ -90,6 +90,29 @@ def test_assigned_reviewer_sees_ranked_sections_checks_and_fill_buttons(reviewer
     )
 
 
+def test_evidence_links_to_the_record_page_it_came_from(reviewer_client, assigned_item):
+    """A scanned record is read page by page: the quoted sentence names its record and page, and the panel
+    links to that page for the workspace's viewer."""
+    scan = factories.MedicalRecordFactory(
+        case=assigned_item.case, title="Orthopedic consultation", date=dt.date(2016, 1, 2), text=""
+    )
+    scan.attach_pdf(
+        factories.text_pdf_bytes(
+            [
+                "History: lifting injury at work.",
+                "Work status: remains off work on total temporary disability.",
+            ]
+        )
+    )
+    scan.save()  # its pages are read on the first suggestion if the extraction task has not run yet
+    s = services.suggest_for_disputed_item(assigned_item)
+    quoted = [e for c in s.checks for e in c.evidence if "remains off work" in e.quote]
+    assert quoted and {(e.record_id, e.page) for e in quoted} == {(scan.pk, 2)}
+    html = reviewer_client.get(_url(assigned_item), HTTP_HX_REQUEST="true").content.decode()
+    assert f'data-open-record="{scan.pk}" data-page="2"' in html
+    assert "Orthopedic consultation, 01/02/2016, p. 2</a>" in html
+
+
 def test_unsafe_field_ids_are_dropped(reviewer_client, assigned_item):
     html = reviewer_client.get(_url(assigned_item, guideline_field="x%22onclick%3Dalert(1)")).content.decode()
     assert "data-guidelines-fill=" not in html.split("Criteria checks")[0]
