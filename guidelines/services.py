@@ -13,16 +13,17 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Max, Q
+from django.db.models import Case, CharField, Count, Max, Q, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from guidelines.models import FeedbackAction, Guideline, GuidelineSection, SuggestionFeedback
 from guidelines.suggest.engine import suggest_case_item
 from guidelines.suggest.knowledge import KnowledgeBase, guideline_from_dict, section_from_dict
-from guidelines.suggest.parse import detect_regions, parse_item
+from guidelines.suggest.parse import detect_regions
 from guidelines.suggest.schema import CaseFacts, Record, Suggestion
-from guidelines.suggest.vocabulary import treatment_category as category_of_families
+from guidelines.suggest.vocabulary import CATEGORY_RULES, OTHER_CATEGORY
+from guidelines.suggest.vocabulary import treatment_category as category_of_description
 
 KB_RECHECK_SECONDS = 30.0
 _lock = threading.Lock()
@@ -114,9 +115,25 @@ def _knowledge_changed(**kwargs) -> None:
 @lru_cache(maxsize=8192)
 def treatment_category(description: str) -> str:
     """The treatment category of a disputed item (the knowledge base's categories, ``vocabulary``), from
-    the engine's parse of its description: the one place reports, the usage page and anything else get
-    an item's category. Computed, never stored."""
-    return category_of_families(parse_item(description).families)
+    its description by ``vocabulary.CATEGORY_RULES``: the one place reports, the usage page and anything
+    else get an item's category. Computed, never stored; ``treatment_category_sql`` is the same rule in
+    the database."""
+    return category_of_description(description)
+
+
+def treatment_category_sql(description: str) -> Case:
+    """``treatment_category`` as a SQL expression over the field ``description`` (a path such as
+    ``"disputed_item__description"``), so that a report can group and count by category in one query.
+    Generated from the same ``CATEGORY_RULES``, first match wins as in Python; ``__regex`` is PostgreSQL's
+    ``~`` and, on SQLite, Python's ``re`` (tests/guidelines/test_categories.py holds them to agree)."""
+    return Case(
+        *(
+            When(**{f"{description}__regex": pattern}, then=Value(category))
+            for category, pattern in CATEGORY_RULES
+        ),
+        default=Value(OTHER_CATEGORY),
+        output_field=CharField(),
+    )
 
 
 def is_mtus_citation(line: str) -> bool:

@@ -9,15 +9,14 @@ Definitions:
 - *on time* means issued on or before the case's due date (``cases.clocks``, stored as ``due_date``);
 - Upheld and Overturned shares count the disputed items of the determinations in force (signed, not
   superseded) signed in the period, by the item's treatment category
-  (``guidelines.services.treatment_category``) and by the reviewer's board certifications (a reviewer
-  certified in two specialties counts in both);
+  (``guidelines.services.treatment_category``, counted in SQL by its twin ``treatment_category_sql``) and
+  by the reviewer's board certifications (a reviewer certified in two specialties counts in both);
 - throughput is determinations issued per reviewer, with the days from assignment to issue.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
@@ -25,7 +24,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 
 from cases.clocks import CALIFORNIA, california_today
 from cases.models import ReviewType
-from guidelines.services import treatment_category
+from guidelines.services import treatment_category_sql
 from reports.aggregates import DaysBetween, PercentileCont
 from reviews.models import ItemDecision, Review
 from reviews.models.review import Decision, ReviewStatus
@@ -165,46 +164,53 @@ def _decisions_in_force(period: Period) -> QuerySet[ItemDecision]:
     )
 
 
-def _decision_table(key: str, title: str, label: str, counts: dict[str, dict[str, int]]) -> Table:
-    rows = []
-    for name in sorted(counts, key=lambda k: (-sum(counts[k].values()), k)):
-        upheld, overturned = counts[name][Decision.UPHELD], counts[name][Decision.OVERTURNED]
+def _decision_table(key: str, title: str, label: str, rows) -> Table:
+    """Rows of (name, upheld, overturned), most decided first."""
+    table = []
+    for name, upheld, overturned in sorted(rows, key=lambda r: (-(r[1] + r[2]), r[0])):
         total = upheld + overturned
-        rows.append([name, total, upheld, overturned, _share(upheld, total), _share(overturned, total)])
-    return Table(key, title, [label, *DECISION_COLUMNS], rows, {"type": "stacked", "series": [2, 3]})
+        table.append([name, total, upheld, overturned, _share(upheld, total), _share(overturned, total)])
+    return Table(key, title, [label, *DECISION_COLUMNS], table, {"type": "stacked", "series": [2, 3]})
+
+
+_UPHELD_OVERTURNED = {
+    "upheld": Count("pk", filter=Q(decision=Decision.UPHELD)),
+    "overturned": Count("pk", filter=Q(decision=Decision.OVERTURNED)),
+}
 
 
 def decisions_by_category(period: Period) -> Table:
-    """Counted in SQL by item description and decision; each distinct description is then given its
-    category once (the categories come from the engine's parse, which SQL cannot run)."""
+    """One grouped query: the database gives each item its category (``treatment_category_sql``, the
+    vocabulary's rule written as a SQL ``CASE``) and counts the decisions of each."""
     grouped = (
         _decisions_in_force(period)
-        .values("disputed_item__description", "decision")
-        .annotate(n=Count("pk"))
+        .annotate(category=treatment_category_sql("disputed_item__description"))
+        .values("category")
+        .annotate(**_UPHELD_OVERTURNED)
         .order_by()
     )
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in grouped:
-        counts[treatment_category(row["disputed_item__description"])][row["decision"]] += row["n"]
     return _decision_table(
-        "decisions-by-category", "Upheld and Overturned by treatment category", "Treatment category", counts
+        "decisions-by-category",
+        "Upheld and Overturned by treatment category",
+        "Treatment category",
+        [(r["category"], r["upheld"], r["overturned"]) for r in grouped],
     )
 
 
 def decisions_by_specialty(period: Period) -> Table:
     grouped = (
         _decisions_in_force(period)
-        .values("review__reviewer__certifications__specialty", "decision")
-        .annotate(n=Count("pk"))
+        .values("review__reviewer__certifications__specialty")
+        .annotate(**_UPHELD_OVERTURNED)
         .order_by()
     )
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in grouped:
-        code = row["review__reviewer__certifications__specialty"]
+    rows = []
+    for r in grouped:
+        code = r["review__reviewer__certifications__specialty"]
         name = Specialty(code).label if code in Specialty.values else "No certification on file"
-        counts[name][row["decision"]] += row["n"]
+        rows.append((name, r["upheld"], r["overturned"]))
     return _decision_table(
-        "decisions-by-specialty", "Upheld and Overturned by reviewer specialty", "Reviewer specialty", counts
+        "decisions-by-specialty", "Upheld and Overturned by reviewer specialty", "Reviewer specialty", rows
     )
 
 
