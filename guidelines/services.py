@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Case, CharField, Count, Max, Q, Value, When
+from django.db.models import Case, CharField, Count, Expression, F, Max, Q, Value, When
+from django.db.models.lookups import Regex
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -121,16 +122,15 @@ def treatment_category(description: str) -> str:
     return category_of_description(description)
 
 
-def treatment_category_sql(description: str) -> Case:
-    """``treatment_category`` as a SQL expression over the field ``description`` (a path such as
-    ``"disputed_item__description"``), so that a report can group and count by category in one query.
-    Generated from the same ``CATEGORY_RULES``, first match wins as in Python; ``__regex`` is PostgreSQL's
-    ``~`` and, on SQLite, Python's ``re`` (tests/guidelines/test_categories.py holds them to agree)."""
+def treatment_category_sql(description: str | Expression) -> Case:
+    """``treatment_category`` as a SQL expression over ``description`` (a field path such as
+    ``"disputed_item__description"``, or an expression), so that a report can count by category in the
+    database. Generated from the same ``CATEGORY_RULES``, first match wins as in Python; the ``regex``
+    lookup is PostgreSQL's ``~`` and, on SQLite, Python's ``re`` (tests/guidelines/test_categories.py
+    holds all three to agree)."""
+    text = F(description) if isinstance(description, str) else description
     return Case(
-        *(
-            When(**{f"{description}__regex": pattern}, then=Value(category))
-            for category, pattern in CATEGORY_RULES
-        ),
+        *(When(Regex(text, Value(pattern)), then=Value(category)) for category, pattern in CATEGORY_RULES),
         default=Value(OTHER_CATEGORY),
         output_field=CharField(),
     )
