@@ -293,7 +293,7 @@ class NotHelpfulItem:
 def suggestion_usage(top: int = 10) -> tuple[list[CategoryUsage], list[NotHelpfulItem]]:
     """How often each suggestion was used, edited or marked "Not helpful", by treatment category, and the
     items most often marked "Not helpful". One grouped query; the category is computed from each item's
-    description by the engine's parser (never stored: one home for the rule)."""
+    description by ``treatment_category`` (never stored: one home for the rule)."""
     rows = (
         SuggestionFeedback.objects.values("disputed_item__description", "action", "detail", "suggestion_key")
         .annotate(n=Count("id"))
