@@ -28,7 +28,7 @@ from cases.clocks import CALIFORNIA, california_today
 from cases.models import ReviewType
 from guidelines.services import treatment_category_sql
 from reports.aggregates import DaysBetween, PercentileCont
-from reviews.models import ItemDecision, Review
+from reviews.models import ItemDecision, Review, ReviewerProfile
 from reviews.models.review import Decision, ReviewStatus
 from reviews.models.reviewers import Specialty
 
@@ -233,30 +233,35 @@ def decisions_by_specialty(period: Period) -> Table:
 
 
 def reviewer_throughput(period: Period) -> Table:
+    """Grouped by reviewer id alone (a narrow sort for the median), the names read after in one query."""
     assigned_on = TruncDate("assignment__assigned_at", tzinfo=CALIFORNIA)
     rows = (
         issued(period)
         .annotate(work_days=DaysBetween(F("issued_on"), assigned_on))
-        .values(
-            "reviewer_id",
-            "reviewer__user__first_name",
-            "reviewer__user__last_name",
-            "reviewer__user__username",
-        )
+        .values("reviewer_id")
         .annotate(
             n=Count("pk"),
             on_time=Count("pk", filter=Q(issued_on__lte=F("case__due_date"))),
             median_work=PercentileCont("work_days", 0.5),
         )
-        .order_by("-n", "reviewer__user__last_name", "reviewer_id")
+        .order_by()
     )
+    rows = list(rows)
+    users = {
+        r["pk"]: r
+        for r in ReviewerProfile.objects.filter(pk__in=[r["reviewer_id"] for r in rows]).values(
+            "pk", "user__first_name", "user__last_name", "user__username"
+        )
+    }
+    rows.sort(key=lambda r: (-r["n"], users[r["reviewer_id"]]["user__last_name"], r["reviewer_id"]))
     weeks = max(((period.end - period.start).days + 1) / 7, 1)
     table = []
     for r in rows:
-        name = f"{r['reviewer__user__first_name']} {r['reviewer__user__last_name']}".strip()
+        user = users[r["reviewer_id"]]
+        name = f"{user['user__first_name']} {user['user__last_name']}".strip()
         table.append(
             [
-                name or r["reviewer__user__username"],
+                name or user["user__username"],
                 r["n"],
                 round(r["n"] / weeks, 1),
                 _days(r["median_work"]),
