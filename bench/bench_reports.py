@@ -12,6 +12,11 @@ the floor, so a busy machine moves both alike. Runs at any size:
     .venv/bin/python bench/bench_reports.py --repeat 7
 
 The target (issue 14): a report over 200,000 cases answers in under a second on PostgreSQL.
+
+The category report runs the vocabulary's category rule (a SQL ``CASE`` of regular expressions) once per
+distinct item description; the generated items repeat a dozen descriptions, so the bench also times the
+rule over ``--distinct`` descriptions that are all different (each item's description with its id added),
+the cost real free-text descriptions would add.
 """
 
 from __future__ import annotations
@@ -34,9 +39,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import CharField, F, Value  # noqa: E402
+from django.db.models.functions import Cast, Concat  # noqa: E402
 
 from cases.clocks import california_today  # noqa: E402
-from cases.models import Case  # noqa: E402
+from cases.models import Case, DisputedItem  # noqa: E402
+from guidelines.services import treatment_category_sql  # noqa: E402
 from reports.queries import REPORTS, Period, issued, summary  # noqa: E402
 from reviews.models import ItemDecision  # noqa: E402
 
@@ -61,11 +69,23 @@ def measure(period: Period, repeat: int) -> list[tuple[str, float]]:
     return rows
 
 
+def categorise_distinct(n: int) -> list[str]:
+    """The category rule in SQL over ``n`` different descriptions (one per item, its id appended)."""
+    text = Concat("description", Value(" item "), Cast("id", CharField()), output_field=CharField())
+    return list(
+        DisputedItem.objects.order_by("pk")
+        .annotate(text=text)
+        .annotate(category=treatment_category_sql(F("text")))
+        .values_list("category", flat=True)[:n]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--distinct", type=int, default=10_000)
     args = parser.parse_args()
     today = california_today()
     periods = [
@@ -84,6 +104,11 @@ def main() -> None:
         floor = rows[0][1]
         for label, ms in rows:
             print(f"| {label} | {ms:,.0f} | {ms / floor:.1f} |")
+    ms = median_ms(lambda: categorise_distinct(args.distinct), args.repeat)
+    print(
+        f"\nthe category rule over {args.distinct:,} different descriptions: {ms:,.0f} ms "
+        f"({1000 * ms / args.distinct:.0f} microseconds a description)"
+    )
 
 
 if __name__ == "__main__":

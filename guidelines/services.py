@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Max, Q
+from django.db.models import Case, CharField, Count, Expression, F, Max, Q, Value, When
+from django.db.models.lookups import Regex
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -22,9 +23,10 @@ from cases.record_pages import extract_pages
 from guidelines.models import FeedbackAction, Guideline, GuidelineSection, SuggestionFeedback
 from guidelines.suggest.engine import suggest_case_item
 from guidelines.suggest.knowledge import KnowledgeBase, guideline_from_dict, section_from_dict
-from guidelines.suggest.parse import detect_regions, parse_item
+from guidelines.suggest.parse import detect_regions
 from guidelines.suggest.schema import CaseFacts, Record, Suggestion
-from guidelines.suggest.vocabulary import treatment_category as category_of_families
+from guidelines.suggest.vocabulary import CATEGORY_RULES, OTHER_CATEGORY
+from guidelines.suggest.vocabulary import treatment_category as category_of_description
 
 KB_RECHECK_SECONDS = 30.0
 _lock = threading.Lock()
@@ -116,9 +118,24 @@ def _knowledge_changed(**kwargs) -> None:
 @lru_cache(maxsize=8192)
 def treatment_category(description: str) -> str:
     """The treatment category of a disputed item (the knowledge base's categories, ``vocabulary``), from
-    the engine's parse of its description: the one place reports, the usage page and anything else get
-    an item's category. Computed, never stored."""
-    return category_of_families(parse_item(description).families)
+    its description by ``vocabulary.CATEGORY_RULES``: the one place reports, the usage page and anything
+    else get an item's category. Computed, never stored; ``treatment_category_sql`` is the same rule in
+    the database."""
+    return category_of_description(description)
+
+
+def treatment_category_sql(description: str | Expression) -> Case:
+    """``treatment_category`` as a SQL expression over ``description`` (a field path such as
+    ``"disputed_item__description"``, or an expression), so that a report can count by category in the
+    database. Generated from the same ``CATEGORY_RULES``, first match wins as in Python; the ``regex``
+    lookup is PostgreSQL's ``~`` and, on SQLite, Python's ``re`` (tests/guidelines/test_categories.py
+    holds all three to agree)."""
+    text = F(description) if isinstance(description, str) else description
+    return Case(
+        *(When(Regex(text, Value(pattern)), then=Value(category)) for category, pattern in CATEGORY_RULES),
+        default=Value(OTHER_CATEGORY),
+        output_field=CharField(),
+    )
 
 
 def is_mtus_citation(line: str) -> bool:
@@ -307,7 +324,7 @@ class NotHelpfulItem:
 def suggestion_usage(top: int = 10) -> tuple[list[CategoryUsage], list[NotHelpfulItem]]:
     """How often each suggestion was used, edited or marked "Not helpful", by treatment category, and the
     items most often marked "Not helpful". One grouped query; the category is computed from each item's
-    description by the engine's parser (never stored: one home for the rule)."""
+    description by ``treatment_category`` (never stored: one home for the rule)."""
     rows = (
         SuggestionFeedback.objects.values("disputed_item__description", "action", "detail", "suggestion_key")
         .annotate(n=Count("id"))

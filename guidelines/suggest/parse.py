@@ -6,7 +6,14 @@ import re
 from functools import lru_cache
 
 from .schema import ItemRequest
-from .vocabulary import BODY_REGIONS, DRUG_FAMILIES, LEVEL_PATTERN, NUMBER_WORDS, TREATMENT_FAMILIES
+from .vocabulary import (
+    BODY_REGIONS,
+    DRUG_FAMILIES,
+    LEVEL_PATTERN,
+    NUMBER_WORDS,
+    TREATMENT_FAMILIES,
+    UNNAMED_DRUG,
+)
 
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 _ELIGIBLE = re.compile(
@@ -155,7 +162,7 @@ def _refine(families: list[str], kind: str, low: str) -> tuple[list[str], str]:
     if "opioid" in fam and fam[0] == "topical":
         fam.remove("opioid")
         fam.insert(0, "opioid")  # a transdermal opioid (Butrans, Duragesic) is judged as an opioid
-    if not fam and re.search(r"\d\s*(?:mg|mcg|mg/ml)\b|#\s*\d+\s*$", low):
+    if not fam and re.search(UNNAMED_DRUG, low):
         # A drug the vocabulary does not name (e.g. sildenafil): still a drug, judged on drug information.
         fam = ["other_drug"]
     if fam and (fam[0] in DRUG_FAMILIES or fam[0] == "other_drug"):

@@ -1213,11 +1213,88 @@ TREATMENT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "Office visits and referrals": ("consult", "fce", "rom_test"),
     "Psychology and functional restoration": ("psych_eval", "psych_treatment", "biofeedback", "frp"),
 }
+# Which family decides the category of a description that names several: these first, in this order, then
+# every other family in TREATMENT_CATEGORIES order. Explicit pre-operative and assisting services before the
+# surgery they serve and before imaging ("Labs to include: Chest X-ray"); imaging and electrodiagnostics
+# before a consultation or surgery they inform; chiropractic and acupuncture before the physiotherapy words
+# they use ("Chirophysio therapy"); heat and cold therapy before the wrap or pad that delivers it; supplies
+# before the surgery they follow ("Associated surgical service: Shoulder sling"); a programme before the
+# evaluation it starts with. On the development corpus's item descriptions this gives the category of the
+# engine's own parse (``parse.parse_item``) for all but a few that name two treatments.
+CATEGORY_DECIDES_FIRST: tuple[str, ...] = (
+    "assistant_surgeon",
+    "lab",
+    *TREATMENT_CATEGORIES["Imaging and electrodiagnostics"],
+    "chiropractic",
+    "acupuncture",
+    "heat_cold",
+    "cryotherapy",
+    *TREATMENT_CATEGORIES["DME and supplies"],
+    *TREATMENT_CATEGORIES["Psychology and functional restoration"],
+)
+
+
+def _either_case(text: str) -> str:
+    """``text`` as a pattern matching it in any case ("mg" -> "[mM][gG]"), other characters escaped."""
+    return "".join(
+        f"[{c.lower()}{c.upper()}]"
+        if c.isascii() and c.isalpha()
+        else c
+        if c.isdigit() or c == " "
+        else "\\" + c
+        for c in text
+    )
+
+
+# The category patterns are written in the part of regular-expression syntax that Python's ``re`` and
+# PostgreSQL's (``~``) read alike on any text: case spelled out ("[mM][gG]") instead of a case-insensitive
+# flag (which folds the Kelvin sign to "k" in Python only), explicit character classes instead of \d, \s,
+# \w (Unicode in Python, the locale's in PostgreSQL), \Z for the end, never \b (a backspace to PostgreSQL).
+_SPACE = r"[ \t\n\r\f\v]"
+_LETTER_OR_DIGIT = "[a-zA-Z0-9]"
+# A drug the vocabulary does not name ("Viagra 50mg", "#30"): a strength in mg or a count at the end.
+UNNAMED_DRUG = (
+    rf"[0-9]{_SPACE}*(?:{_either_case('mg/ml')}|{_either_case('mcg')}|{_either_case('mg')})(?![a-zA-Z0-9_])"
+    rf"|#{_SPACE}*[0-9]+{_SPACE}*\Z"
+)
+
+
+def phrase_pattern(phrases: list[str]) -> str:
+    """A pattern finding any of ``phrases`` in any case on word boundaries (as ``parse.find_phrases`` does in
+    lower-cased text)."""
+    literals = sorted((_either_case(p) for p in phrases), key=len, reverse=True)
+    return rf"(?<!{_LETTER_OR_DIGIT})(?:" + "|".join(literals) + rf")(?!{_LETTER_OR_DIGIT})"
+
+
+def _category_rules() -> tuple[tuple[str, str], ...]:
+    phrases = dict(DRUG_FAMILIES)
+    phrases.update({family: names for family, (_, names) in TREATMENT_FAMILIES.items()})
+    order = [*CATEGORY_DECIDES_FIRST]
+    order += [f for families in TREATMENT_CATEGORIES.values() for f in families if f not in order]
+    rules: list[tuple[str, list[str]]] = []
+    for family in order:
+        if family not in phrases:
+            continue  # "other_drug" (UNNAMED_DRUG, last) and "topical_compound" (a kind of topical)
+        category = _CATEGORY_OF[family]
+        if rules and rules[-1][0] == category:
+            rules[-1][1].extend(phrases[family])  # one pattern for consecutive families of one category
+        else:
+            rules.append((category, list(phrases[family])))
+    return (*((c, phrase_pattern(p)) for c, p in rules), ("Pharmaceuticals", UNNAMED_DRUG))
+
+
 _CATEGORY_OF = {
     family: category for category, families in TREATMENT_CATEGORIES.items() for family in families
 }
+# (category, pattern) in order of precedence: a description's category is that of the first pattern it
+# matches, else "Other". The one rule: ``treatment_category`` runs it in Python and
+# ``guidelines.services.treatment_category_sql`` in the database (the reports count in one query).
+CATEGORY_RULES: tuple[tuple[str, str], ...] = _category_rules()
+OTHER_CATEGORY = "Other"
+_COMPILED_RULES = [(category, re.compile(pattern)) for category, pattern in CATEGORY_RULES]
 
 
-def treatment_category(families: list[str]) -> str:
-    """The DWC-style category of a request, from its most specific treatment family ("Other" if none)."""
-    return next((_CATEGORY_OF[f] for f in families if f in _CATEGORY_OF), "Other")
+def treatment_category(description: str) -> str:
+    """The DWC-style treatment category of an item description (``CATEGORY_RULES``; "Other" if none)."""
+    text = description or ""
+    return next((category for category, pattern in _COMPILED_RULES if pattern.search(text)), OTHER_CATEGORY)

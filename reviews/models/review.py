@@ -125,7 +125,11 @@ class Review(FSMModelMixin, models.Model):
                 fields=["signed_at"],
                 condition=models.Q(signed_at__isnull=False, supersedes__isnull=True),
                 name="review_issued_idx",
-            )
+            ),
+            # The determinations in force signed in a period (the reports' Upheld and Overturned counts).
+            models.Index(
+                fields=["signed_at"], condition=models.Q(status="signed"), name="review_in_force_idx"
+            ),
         ]
 
     def __str__(self) -> str:
