@@ -20,7 +20,8 @@ import requests
 from django.urls import reverse
 from pypdf import PdfReader
 
-pytestmark = [pytest.mark.integration]
+# One production stack for the module's tests, in order: under pytest-xdist they stay on one worker.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("production-stack")]
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = json.loads((ROOT / "cases" / "examples" / "seed-case.json").read_text())
