@@ -2,10 +2,45 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests import factories
 from tests.auth import log_in
+
+
+def pytest_configure(config) -> None:
+    """Test-only settings, applied before any test runs."""
+    from django.conf import settings
+    from django.contrib.auth import hashers
+
+    # Django's testing advice: a fast hasher. PBKDF2's 1,000,000 iterations cost about a second per user a
+    # factory makes (every factory user gets a password) on a loaded 2-core machine. No test checks the
+    # production hashers; production and the stack test (tests/stack) keep settings.PASSWORD_HASHERS.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+    _services_of_this_xdist_worker(settings)
+
+
+def _services_of_this_xdist_worker(settings) -> None:
+    """Under pytest-xdist (``-n``), each worker process gets its own Redis database for the Celery broker
+    and the cache, the broker's database number + 1 + the worker's number (gw0, gw1...), so one worker's
+    real Celery worker never takes another's tasks (whose ids name rows in another test database).
+    pytest-django already gives each worker its own test database (test_<name>_gw0...)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = settings.CELERY_BROKER_URL
+    if not worker.startswith("gw") or not url.startswith("redis"):
+        return
+    from imr_site.celery import app
+
+    base, _, number = url.rpartition("/")
+    url = f"{base}/{int(number or 0) + 1 + int(worker[2:])}"
+    os.environ["CELERY_BROKER_URL"] = url  # for the processes a test starts (failure drills)
+    settings.CELERY_BROKER_URL = url
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": url}}
+    app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -20,7 +20,8 @@ import requests
 from django.urls import reverse
 from pypdf import PdfReader
 
-pytestmark = [pytest.mark.integration]
+# One production stack for the module's tests, in order: under pytest-xdist they stay on one worker.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("production-stack")]
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = json.loads((ROOT / "cases" / "examples" / "seed-case.json").read_text())
@@ -30,6 +31,8 @@ LETTER_SECONDS = 180
 SERVER = "postgres://postgres@127.0.0.1:5432"
 # Named after the suite's own database, so two suites on one server (CI beside a developer) never share it.
 STACK_DB = os.environ.get("DATABASE_URL", "/imr").rsplit("/", 1)[-1] + "_stack_test"
+# Database 9 of the suite's own Redis server (CELERY_BROKER_URL's host and port).
+STACK_REDIS = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/9"
 
 
 class Browser:
@@ -115,7 +118,7 @@ def stack(tmp_path_factory):
         "DJANGO_SECRET_KEY": "stack-test-" + "s" * 60,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"{SERVER}/{STACK_DB}",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+        "CELERY_BROKER_URL": STACK_REDIS,
         "STORAGE_BACKEND": "filesystem",
         "MEDIA_ROOT": str(media),
         "IMR_ORG_NAME": "Golden State Review Partners",
@@ -130,7 +133,7 @@ def stack(tmp_path_factory):
         "DEFAULT_WORKER_CONCURRENCY": "1",
         "SKIP_INSTALL": "1",
     }
-    subprocess.run(["redis-cli", "-n", "9", "flushdb"], check=True, capture_output=True)
+    subprocess.run(["redis-cli", "-u", STACK_REDIS, "flushdb"], check=True, capture_output=True)
     python = str(ROOT / ".venv" / "bin" / "python")
     # The accounts an organisation would create in the admin site: the demo's, for the test.
     for command in (["migrate", "--noinput", "-v", "0"], ["load_demo"]):
