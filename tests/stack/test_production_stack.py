@@ -121,8 +121,8 @@ def _psql(sql: str) -> None:
     subprocess.run(["psql", f"{SERVER}/postgres", "-qc", sql], check=True, capture_output=True)
 
 
-def _wait_until_ready(base: str, process: subprocess.Popen, log, what: str, log_line: str = "") -> None:
-    """Poll /readyz (and, if given, wait for a line in the log) until the processes answer."""
+def _wait_until_ready(base: str, process: subprocess.Popen, log, what: str) -> None:
+    """Poll /readyz until the processes answer."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if process.poll() is not None:
@@ -132,9 +132,6 @@ def _wait_until_ready(base: str, process: subprocess.Popen, log, what: str, log_
             ready = requests.get(base + "/readyz", headers={"X-Forwarded-Proto": "https"}, timeout=15).ok
         except requests.RequestException:
             ready = False  # not listening yet, or still starting its workers
-        if ready and log_line:
-            log.seek(0)
-            ready = bool(re.search(log_line, log.read()))
         if ready:
             return
         if time.monotonic() > deadline:
@@ -241,7 +238,6 @@ def stack(tmp_path_factory, bucket):
     logs = [(tmp_path_factory.mktemp("stack-log") / f"serve-{i}.log").open("w+") for i in (1, 2)]
     processes: list[subprocess.Popen] = []
     bases = [f"http://127.0.0.1:{port}" for port in ports]
-    worker_ready = r"worker_letters\.1\s*\|.*\bready\."
     try:
         processes.append(
             subprocess.Popen(
@@ -253,7 +249,7 @@ def stack(tmp_path_factory, bucket):
                 start_new_session=True,
             )
         )
-        _wait_until_ready(bases[0], processes[0], logs[0], "scripts/serve", worker_ready)
+        _wait_until_ready(bases[0], processes[0], logs[0], "scripts/serve")
         # The release steps ran once; the second "host" starts processes only.
         processes.append(
             subprocess.Popen(
@@ -265,7 +261,7 @@ def stack(tmp_path_factory, bucket):
                 start_new_session=True,
             )
         )
-        _wait_until_ready(bases[1], processes[1], logs[1], "the second scripts/serve", worker_ready)
+        _wait_until_ready(bases[1], processes[1], logs[1], "the second scripts/serve")
         yield {
             "bases": bases,
             "processes": processes,
