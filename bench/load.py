@@ -41,6 +41,9 @@ RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imr_site.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# One key for gunicorn and this process, which writes the administrators' verified second factor into
+# their sessions (``pass_second_factor``): a session signed with another key reads as corrupted.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(60))
 
 import django  # noqa: E402
 
@@ -144,9 +147,34 @@ class Session:
         )
         if response.status_code != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"login as {username} failed: {response.status_code}")
+        await asyncio.to_thread(pass_second_factor, self.cookies["sessionid"], username)
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def pass_second_factor(session_key: str, username: str) -> None:
+    """Administrators give a TOTP code after the password (imr_site/two_factor.py). A code is accepted
+    once per 30 s step and 50 users log in at once, so the benchmark records the verified device in the
+    session as typing the code does (``django_otp.login``), on a confirmed device of the account's own."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from imr_site.two_factor import second_factor_required
+
+    user = get_user_model().objects.get(username=username)
+    if not second_factor_required(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Benchmark authenticator", confirmed=True
+    )
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    store.save()
 
 
 @dataclass
@@ -296,7 +324,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "IMR_ENV": "production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "DJANGO_SECRET_KEY": os.environ["DJANGO_SECRET_KEY"],
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "IMR_ORG_NAME": "Benchmark IMR Organization",
         "IMR_ORG_SHORT_NAME": "Bench IMR",
