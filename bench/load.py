@@ -144,6 +144,29 @@ class Session:
         )
         if response.status_code != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"login as {username} failed: {response.status_code}")
+        # An administrator lands on the second step from whatever page it opens next.
+        home = await self.request("GET", response.headers.get("location", "/"))
+        step = home.headers.get("location", "") if home.status_code == 302 else ""
+        if "/accounts/two-factor/" in step:
+            await self.second_factor(username, step)
+
+    async def second_factor(self, username: str, step: str) -> None:
+        """An administrator's second step (imr_site/two_factor.py): the code its authenticator app would
+        show now, computed from the device's key in the database; the setup page enrols a device first
+        when the account has none (the first run against a generated database)."""
+        page = await self.request("GET", step)
+        if page.status_code == 302:  # setup sends an enrolled account on to verify
+            step = page.headers["location"]
+            page = await self.request("GET", step)
+        token = CSRF_RE.search(page.text)
+        if token is None:
+            raise RuntimeError(f"no second-factor form for {username} (status {page.status_code})")
+        code = await asyncio.to_thread(current_code, username, confirmed="/verify/" in step)
+        response = await self.request(
+            "POST", step.split("?")[0], {"token": code, "next": "/", "csrfmiddlewaretoken": token.group(1)}
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"second factor of {username} refused: {response.status_code}")
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -205,20 +228,44 @@ def pages(targets: Targets) -> list[Page]:
         ),
         Page("Reviewers page", get(admin, lambda u, r: "/reviews/assignment/reviewers/")),
         Page("reviewer's dashboard", get(reviewer, lambda u, r: "/reviews/")),
+        Page("reviewer's earlier cases", get(reviewer, lambda u, r: "/reviews/?earlier=1")),
         Page("workspace", get(reviewer, lambda u, r: f"/reviews/cases/{u.draft_case}/")),
         Page("letters page", get(admin, lambda u, r: f"/reviews/letters/{r.choice(targets.signed)}/")),
         Page("autosave", autosave),
+        Page("operations dashboard", get(admin, lambda u, r: "/operations/")),
+        Page("reports page", get(admin, lambda u, r: "/reports/")),
     ]
+
+
+def current_code(username: str, confirmed: bool) -> str:
+    """The TOTP code of the user's newest device (the one being enrolled, or the enrolled one)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=confirmed).order_by("-pk").first()
+    if device is None:
+        raise RuntimeError(f"{username} has no {'enrolled' if confirmed else 'new'} authenticator device")
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+# The administrators' session, logged in with both factors once per run and shared by every simulated
+# user: a TOTP code is accepted once per 30-second step, so 50 separate second factors would take minutes.
+_admin_cookies: dict[str, str] = {}
 
 
 async def make_users(base: str, count: int, targets: Targets) -> list[User]:
     users = []
     semaphore = asyncio.Semaphore(4)  # a login hashes a password: a few at a time
+    if not _admin_cookies:
+        admin = Session(base)
+        await admin.login(ADMIN)
+        _admin_cookies.update(admin.cookies)
+        await admin.close()
 
     async def one(username: str, case_number: str, revision: int) -> User:
         async with semaphore:
             user = User(Session(base), Session(base), username, case_number, revision, Session(base))
-            await user.admin.login(ADMIN)
+            user.admin.cookies = dict(_admin_cookies)
             await user.reviewer.login(username)
             return user
 
@@ -363,10 +410,18 @@ def explain(targets: Targets) -> str:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     user_model = get_user_model()
     admin, reviewer = Client(), Client()
     admin.force_login(user_model.objects.get(username=ADMIN))
+    # The second factor the run's login gave (an administrator's pages redirect without it).
+    device = TOTPDevice.objects.filter(user__username=ADMIN, confirmed=True).first()
+    if device is not None:
+        session = admin.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     username, (draft_case, revision) = next(iter(targets.drafts.items()))
     reviewer.force_login(user_model.objects.get(username=username))
     eligible, signed = targets.eligible[0], targets.signed[0]
@@ -382,6 +437,7 @@ def explain(targets: Targets) -> str:
         ("assignment panel", admin, "get", f"/reviews/assignment/case/{eligible}/", None),
         ("Reviewers page", admin, "get", "/reviews/assignment/reviewers/", None),
         ("reviewer's dashboard", reviewer, "get", "/reviews/", None),
+        ("reviewer's earlier cases", reviewer, "get", "/reviews/?earlier=1", None),
         ("workspace", reviewer, "get", f"/reviews/cases/{draft_case}/", None),
         ("letters page", admin, "get", f"/reviews/letters/{signed}/", None),
         (
@@ -391,6 +447,8 @@ def explain(targets: Targets) -> str:
             f"/reviews/cases/{draft_case}/save/",
             {"base_revision": revision, "clinical_summary": "Explained."},
         ),
+        ("operations dashboard", admin, "get", "/operations/", None),
+        ("reports page", admin, "get", "/reports/", None),
     ]
     out = ["## EXPLAIN ANALYZE of each page's slowest query", ""]
     for name, client, method, path, data in requests:

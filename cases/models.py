@@ -267,6 +267,11 @@ class Case(FSMModelMixin, models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="case_open_due_idx",
             ),
+            # The open cases' ids alone (a few thousand, a small index): a reviewer's open cases ("My
+            # cases") are its held cases found among these, both sides read from indexes alone.
+            models.Index(
+                fields=["id"], condition=models.Q(status__in=OPEN_STATUSES), name="case_open_id_idx"
+            ),
             # A claims-administrator organisation's cases (Case.objects.for_organisation), polled by the
             # API in the order they changed (modified_since).
             models.Index(fields=["claims_administrator", "updated_at"], name="case_ca_updated_idx"),

@@ -77,6 +77,16 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_reviewers_cached_by_another_test():
+    """The assignment pages share the reviewers and their open cases through Redis (reviews.assignment.
+    queries); a test's rows roll back or are flushed without the signals that move their versions."""
+    from reviews.assignment.queries import forget_open_cases, forget_reviewers
+
+    forget_reviewers()
+    forget_open_cases()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery_by_default(request):
     """Unit tests run tasks in-process; integration tests (marked) start a real worker on Redis."""
     from imr_site.celery import app

@@ -23,9 +23,14 @@ from django_fsm import can_proceed
 
 from cases.models import Case
 from cases.services import TransitionError, transition_case
-from reviews.assignment.conflicts import Conflict, screen_conflicts
+from reviews.assignment.conflicts import Conflict, screen_affiliations, screen_conflicts
 from reviews.assignment.eligibility import Eligibility, ExpiringCredential, evaluate_eligibility
-from reviews.assignment.queries import open_case_count, reviewers_for_dashboard, reviewers_with_workload
+from reviews.assignment.queries import (
+    OpenCase,
+    open_case_count,
+    open_cases_with_parties,
+    reviewers_with_workload,
+)
 from reviews.assignment.ranking import Suggestion, assignment_blockers, rank_reviewers
 from reviews.models import (
     Affiliation,
@@ -401,6 +406,15 @@ def assignment_panel(case: Case) -> AssignmentPanel:
     return AssignmentPanel(current, problems, assignable, suggestions)
 
 
+@dataclass(frozen=True)
+class LateConflict:
+    """A conflict of a reviewer with one of its open cases that the screen at assignment did not see."""
+
+    open_case: OpenCase
+    reviewer: ReviewerProfile
+    conflict: Conflict
+
+
 @dataclass
 class ReviewerRoster:
     """The Reviewers page: each reviewer's eligibility, credentials lapsing soon, the open cases of
@@ -408,22 +422,31 @@ class ReviewerRoster:
 
     rows: list[tuple[ReviewerProfile, Eligibility]] = field(default_factory=list)
     expiring: list[tuple[ReviewerProfile, ExpiringCredential]] = field(default_factory=list)
-    stranded: list[tuple[ReviewerProfile, Eligibility, list[Assignment]]] = field(default_factory=list)
-    late_conflicts: list[tuple[Assignment, Conflict]] = field(default_factory=list)
+    stranded: list[tuple[ReviewerProfile, Eligibility, list[OpenCase]]] = field(default_factory=list)
+    late_conflicts: list[LateConflict] = field(default_factory=list)
 
 
 def reviewer_roster(on: datetime.date | None = None) -> ReviewerRoster:
+    """The same screen as ``conflicts_found_after_assignment`` for every open assignment, over plain rows
+    (``open_cases_with_parties``) and each reviewer's prefetched affiliations."""
     on = on or timezone.localdate()
     roster = ReviewerRoster()
-    for reviewer in reviewers_for_dashboard():
+    held: dict[int, list[OpenCase]] = {}
+    for open_case in open_cases_with_parties():
+        held.setdefault(open_case.reviewer_id, []).append(open_case)
+    for reviewer in reviewers_with_workload():
         eligibility = evaluate_eligibility(reviewer, on=on)
         roster.rows.append((reviewer, eligibility))
         roster.expiring += [(reviewer, credential) for credential in eligibility.expiring]
-        if reviewer.open_assignment_list and not eligibility.eligible:
-            roster.stranded.append((reviewer, eligibility, reviewer.open_assignment_list))
-        for assignment in reviewer.open_assignment_list:
-            assignment.reviewer = reviewer  # prefetched affiliations
-            roster.late_conflicts += [(assignment, c) for c in conflicts_found_after_assignment(assignment)]
+        open_cases = held.get(reviewer.pk, [])
+        if open_cases and not eligibility.eligible:
+            roster.stranded.append((reviewer, eligibility, open_cases))
+        affiliations = list(reviewer.affiliations.all())
+        for open_case in open_cases if affiliations else ():
+            roster.late_conflicts += [
+                LateConflict(open_case, reviewer, conflict)
+                for conflict in screen_affiliations(affiliations, open_case.parties)
+            ]
     roster.expiring.sort(key=lambda pair: pair[1].expires_on)
     return roster
 

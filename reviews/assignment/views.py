@@ -23,6 +23,10 @@ from reviews.models import Assignment, ReviewerProfile
 
 manage = permission_required("reviews.assign_reviewer", raise_exception=True)
 PANEL = "reviews/assignment/_panel.html"
+# The panel lists this many assignable reviewers, best first, and a button for the rest: at 150 reviewers
+# rendering every suggestion with its reasons was most of the case page's time (bench/load.py, issue 11).
+SHOWN_SUGGESTIONS = 10
+ALL_REVIEWERS = "all"  # ?reviewers=all on the case page or the panel lists every assignable reviewer
 ACCEPT_DECLINE = "reviews/assignment/_accept_decline.html"
 CASE_LIVE = "cases/_case_live.html"
 
@@ -34,17 +38,26 @@ def _panel_case(case_number: str) -> Case:
     return get_object_or_404(cases_for_panel(), case_number=case_number)
 
 
-def panel_context(case: Case, form: AssignForm | None = None, **extra) -> dict:
+def _show_all(request: HttpRequest | None) -> bool:
+    return request is not None and request.GET.get("reviewers") == ALL_REVIEWERS
+
+
+def panel_context(case: Case, form: AssignForm | None = None, show_all: bool = False, **extra) -> dict:
     """Everything the assignment panel shows; used by the case page's include and the htmx views.
-    ``case`` comes from ``queries.cases_for_panel()``."""
+    ``case`` comes from ``queries.cases_for_panel()``. The first ``SHOWN_SUGGESTIONS`` assignable reviewers
+    unless ``show_all`` or a form came back with a reviewer chosen (it stays on the list, checked)."""
     panel = services.assignment_panel(case)
+    ranked = panel.ranked
+    if not (show_all or (form is not None and form["reviewer"].value())):
+        ranked = ranked[:SHOWN_SUGGESTIONS]
     return {
         "case": case,
         "current": panel.current,
         "current_problems": panel.current_problems,
         "assignable": panel.assignable,
         "suggestions": panel.suggestions,
-        "ranked": panel.ranked,
+        "ranked": ranked,
+        "more_assignable": len(panel.ranked) - len(ranked),
         "blocked": panel.blocked,
         "form": form,
         "events": case.assignment_events.select_related("actor", "from_reviewer__user", "to_reviewer__user"),
@@ -54,7 +67,8 @@ def panel_context(case: Case, form: AssignForm | None = None, **extra) -> dict:
 
 def render_panel(case: Case, request: HttpRequest | None = None) -> str:
     """The assignment panel's HTML for the case page (``{% assignment_panel case %}``)."""
-    return render_to_string(PANEL, panel_context(_panel_case(case.case_number)), request=request)
+    context = panel_context(_panel_case(case.case_number), show_all=_show_all(request))
+    return render_to_string(PANEL, context, request=request)
 
 
 def _panel_response(request: HttpRequest, case: Case, **extra) -> HttpResponse:
@@ -75,7 +89,7 @@ def _panel_response(request: HttpRequest, case: Case, **extra) -> HttpResponse:
 
 @manage
 def case_panel(request: HttpRequest, case_number: str) -> HttpResponse:
-    return render(request, PANEL, panel_context(_panel_case(case_number)))
+    return render(request, PANEL, panel_context(_panel_case(case_number), show_all=_show_all(request)))
 
 
 def _form_error(form) -> str:

@@ -25,6 +25,7 @@ US_STATES = [
     ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"), ("VA", "Virginia"),
     ("WA", "Washington"), ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"),
 ]  # fmt: skip
+STATE_NAMES = dict(US_STATES)
 
 
 class Specialty(models.TextChoices):
@@ -93,10 +94,9 @@ class ReviewerProfile(models.Model):
         A license expired on ``on`` (default: today in California) is not licensure and is left out.
         """
         on = on or timezone.localdate()
-        names = dict(US_STATES)
         seen: list[str] = []
         for lic in self.licenses.all():
-            name = names.get(lic.state, lic.state)
+            name = STATE_NAMES.get(lic.state, lic.state)
             if lic.expires_on >= on and name not in seen:
                 seen.append(name)
         return seen
@@ -131,6 +131,11 @@ class License(models.Model):
     def __str__(self) -> str:
         return f"{self.get_state_display()} license"
 
+    def get_state_display(self) -> str:
+        """A dictionary look-up: Django's own rebuilds the 51 choices on every call, and ranking a case
+        calls it a few hundred times (one per warning about a license)."""
+        return STATE_NAMES.get(self.state, self.state)
+
 
 class Certification(models.Model):
     reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.CASCADE, related_name="certifications")
@@ -148,6 +153,13 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return self.get_specialty_display()
+
+    def get_specialty_display(self) -> str:
+        """The enum's label, not Django's rebuild of every choice on each call (see ``License``)."""
+        try:
+            return Specialty(self.specialty).label
+        except ValueError:
+            return self.specialty
 
 
 class AffiliationKind(models.TextChoices):

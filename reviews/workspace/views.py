@@ -11,8 +11,7 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,19 +20,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import record_pages
-from cases.models import Case, CaseStatus, DisputedItem
+from cases.models import Case, CaseStatus
 from imr_site.permissions import object_permission_required
 from imr_site.roles import is_qa
 from reviews.models import (
-    Assignment,
     FrozenReviewError,
     ItemDecision,
     QAComment,
     Review,
     ReviewStatus,
 )
-from reviews.models.review import LIVE_STATUSES
 from reviews.workspace import amendments, drafts, reading, signoff
+from reviews.workspace import dashboard as my_cases
 from reviews.workspace.checks import consistency_checks, failing
 from reviews.workspace.errors import InvalidInput, WorkspaceError
 from reviews.workspace.forms import AmendForm, QAReturnForm, SignOffForm, SummaryForm, item_forms
@@ -77,42 +75,40 @@ def _editable(user, review: Review | None) -> bool:
 
 
 # -- dashboard ---------------------------------------------------------------------------------------
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The reviewer's own assigned cases, soonest due first, with progress; QA readers see their queue."""
+    """The reviewer's open cases soonest due first with progress, those decided lately, earlier ones on
+    demand (``?earlier=1``, ``?q=`` a case-number search, ``&before=`` the next page); QA readers see
+    their queue too."""
     user = request.user
     if not user.has_perm("reviews.view_dashboard"):
         raise PermissionDenied  # a claims administrator's user: the portal is its site
-    # Only one review of a case is live at a time (an amendment supersedes the signed one).
-    live = Review.objects.filter(case=OuterRef("pk")).live()
-    decided = (
-        ItemDecision.objects.filter(review__case=OuterRef("pk"), review__status__in=LIVE_STATUSES)
-        .exclude(decision="")
-        .values("review__case")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    items = (
-        DisputedItem.objects.filter(case=OuterRef("pk")).values("case").annotate(n=Count("pk")).values("n")
-    )
-    held = Assignment.objects.active().held_by(user)
-    cases = (
-        Case.objects.filter(pk__in=held.values("case"))
-        .annotate(
-            item_count=Coalesce(Subquery(items, output_field=IntegerField()), Value(0)),
-            review_status=Subquery(live.values("status")[:1]),
-            decided_count=Coalesce(Subquery(decided, output_field=IntegerField()), Value(0)),
-            accepted_at=Subquery(held.filter(case=OuterRef("pk")).values("accepted_at")[:1]),
-        )
-        .order_by("due_date", "case_number")
-    )
-    qa_queue = []
+    # The navigation reads the profile too: this caches it (or its absence, for a QA reader) on the user.
+    reviewer = getattr(user, "reviewer_profile", None)
+    today = timezone.localdate()
+    query = request.GET.get("q", "")
+    before = request.GET.get("before", "")
+    context = {
+        "cases": my_cases.open_cases(reviewer),
+        "recent": my_cases.recently_decided(reviewer, today),
+        "recent_days": my_cases.RECENT_DAYS,
+        "query": query,
+        "earlier": None,
+        "qa_queue": [],
+    }
+    if query or before or request.GET.get("earlier"):
+        try:
+            context["earlier"] = my_cases.earlier_cases(reviewer, today, query, before)
+        except my_cases.BadCursor:
+            context["before_error"] = "The page marker (before) is not one this page wrote: from the first."
+            context["earlier"] = my_cases.earlier_cases(reviewer, today, query)
     if is_qa(user):
-        qa_queue = list(
+        context["qa_queue"] = list(
             Review.objects.filter(status=ReviewStatus.IN_QA)
             .select_related("case")
             .order_by("submitted_for_qa_at")
         )
-    return render(request, "reviews/workspace/dashboard.html", {"cases": list(cases), "qa_queue": qa_queue})
+    return render(request, "reviews/workspace/dashboard.html", context)
 
 
 # -- the workspace -----------------------------------------------------------------------------------
