@@ -1,16 +1,17 @@
 """suggest_cv on a small made-up corpus: folds by letter, a report per fold, and the packaged fit with its
-provenance. The corpus's own folds.py and scorer come from the shared corpus folder beside the checkout
-(copied into a temporary folder at test time, never into the repository); the letters are invented."""
+provenance. The letters are invented, and so are the corpus folder's two scripts: a clone has no corpus
+beside it, so the test writes small ones with the interface the corpus documents (``folds.py dev/ K OUT/``
+splitting by a hash of the case number; ``score_suggestions.citations`` and ``score``). The command's
+figures on the real letters come from the corpus's own scripts (README, docs/guidelines.md)."""
 
 from __future__ import annotations
 
 import json
-import shutil
+import textwrap
 
 from django.core.management import call_command
 
 from guidelines.management.commands import suggest_cv
-from guidelines.suggest.cv import corpus_dir
 from guidelines.suggest.decision import load
 
 PT = "Physical therapy 2x6 for the lumbar spine"
@@ -57,12 +58,68 @@ def _letter(n: int) -> tuple[dict, dict]:
     return inputs, gold
 
 
+FOLDS_SCRIPT = textwrap.dedent(
+    """
+    import hashlib, json, pathlib, sys
+
+    def main(src, k, out):
+        k = int(k)
+        inputs = json.loads(pathlib.Path(src, "inputs.json").read_text())
+        gold = json.loads(pathlib.Path(src, "gold.json").read_text())
+        fold = lambda case: int(hashlib.sha1(case.encode()).hexdigest(), 16) % k
+        for f in range(k):
+            for part, keep in (("train", lambda c: fold(c) != f), ("test", lambda c: fold(c) == f)):
+                d = pathlib.Path(out, f"fold-{f + 1}", part)
+                d.mkdir(parents=True, exist_ok=True)
+                for name, rows in (("inputs.json", inputs), ("gold.json", gold)):
+                    (d / name).write_text(json.dumps([r for r in rows if keep(r["case_number"])]))
+
+    main(*sys.argv[1:])
+    """
+)
+SCORER_SCRIPT = textwrap.dedent(
+    """
+    import re
+
+    def _norm(s):
+        return re.sub(r"[^a-z0-9]+", " ", s.lower()).strip()
+
+    def citations(line):
+        return [
+            (_norm(m.group(1)), _norm(m.group(2) or ""))
+            for m in re.finditer(r"(MTUS [A-Z][^,.]*?\\d{4})(?:,? Section\\(s\\):\\s*([^.]*))?", line)
+        ]
+
+    def score(gold_cases, predictions):
+        n = g1 = s3 = covered = 0
+        recall = {"Upheld": [0, 0], "Overturned": [0, 0]}
+        for case in gold_cases:
+            preds = predictions.get(case["case_number"], [])
+            for k, item in enumerate(case["items"]):
+                gold = citations(item["reviewer_guideline"])
+                if not gold:
+                    continue
+                n += 1
+                pred = preds[k] if k < len(preds) else {}
+                ranked = [c for line in pred.get("citations", [])[:3] for c in citations(line)[:1]]
+                covered += bool(ranked)
+                g1 += bool(ranked) and ranked[0][0] == gold[0][0]
+                s3 += any(c in gold for c in ranked)
+                r = recall[item["decision"]]
+                r[1] += 1
+                r[0] += pred.get("decision") == item["decision"]
+        seen = [hit / total for hit, total in recall.values() if total]
+        return {"items": n, "covered": covered, "guideline@1": round(g1 / n, 3),
+                "section@3": round(s3 / n, 3), "decision_balanced_accuracy": round(sum(seen) / len(seen), 3)}
+    """
+)
+
+
 def _corpus(tmp_path):
     folder = tmp_path / "corpus"
     (folder / "dev").mkdir(parents=True)
-    shared = corpus_dir()
-    for script in ("folds.py", "score_suggestions.py"):
-        shutil.copy(shared / script, folder / script)
+    (folder / "folds.py").write_text(FOLDS_SCRIPT)
+    (folder / "score_suggestions.py").write_text(SCORER_SCRIPT)
     letters = [_letter(n) for n in range(12)]
     (folder / "dev" / "inputs.json").write_text(json.dumps([i for i, _ in letters]))
     (folder / "dev" / "gold.json").write_text(json.dumps([g for _, g in letters]))
