@@ -7,6 +7,7 @@ import io
 
 from pypdf import PdfReader
 
+from cases.clocks import california_today
 from cases.models import MailingAddress
 from parties import delivery
 from parties.models import Channel, DeterminationDelivery, Party
@@ -82,5 +83,6 @@ def test_each_mailed_cover_notice_prints_the_address_in_the_envelope_window(
     assert (
         "No mailing address on file" in PdfReader(io.BytesIO(attorney.packet.read())).pages[0].extract_text()
     )
-    held = delivery.unaddressed(delivery.mailed_on(worker.prepared_at.date()))
+    # The mailroom's day is California's: from 4 pm Pacific the UTC date is already tomorrow's.
+    held = delivery.unaddressed(delivery.mailed_on(california_today(worker.prepared_at)))
     assert {d.party for d in held} == {Party.ATTORNEY, Party.CLAIMS_ADMINISTRATOR}
